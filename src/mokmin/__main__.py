@@ -1,0 +1,3 @@
+from mokmin.cli.main import run
+
+run()

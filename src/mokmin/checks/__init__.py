@@ -1,0 +1,1 @@
+"""Deterministic checkers. Each returns a list of :class:`~mokmin.checks.finding.Finding`."""

@@ -1,0 +1,40 @@
+"""Everything checked on a 보도자료: the fact lock plus form and style, over one text."""
+
+from __future__ import annotations
+
+from mokmin.checks.factlock import check_factlock
+from mokmin.checks.finding import Finding, sort_findings
+from mokmin.checks.press_style import Origin, check_press_style
+from mokmin.checks.support import Support
+from mokmin.press.brief import Brief
+from mokmin.press.layout import parse_layout
+from mokmin.profile import CityProfile
+
+
+def build_support(brief: Brief, profile: CityProfile) -> Support:
+    return Support.build(brief.support_text() + "\n" + profile.support_text())
+
+
+def check_press_release(
+    draft: str, brief: Brief, profile: CityProfile, *, origin: Origin = "unknown"
+) -> list[Finding]:
+    support = build_support(brief, profile)
+    layout = parse_layout(draft)
+    regions = [(s.start, s.end) for s in layout.checked_spans()]
+    findings = check_factlock(draft, support, regions)
+    findings += check_press_style(
+        draft, layout, support, title_max=profile.press.title_max_chars, origin=origin,
+        disclosure_text=profile.ai_disclosure,
+    )
+    return _dedupe(sort_findings(findings))
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen = set()
+    out = []
+    for f in findings:
+        key = (f.rule_id, f.start, f.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

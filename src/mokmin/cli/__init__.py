@@ -1,0 +1,1 @@
+"""The ``mokmin`` command line: one module per command group."""

@@ -1,0 +1,105 @@
+"""``mokmin draft …``: generate documents from a brief."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from mokmin.cli.common import context, read_input_text, unique_path
+from mokmin.cli.output import OutputFormat, facts_table, print_findings, print_json, stderr, stdout
+from mokmin.errors import InputError
+
+app = typer.Typer(help="브리프로 문서 초안을 만듭니다.", no_args_is_help=True)
+
+
+def load_brief(brief: str | None, example: str | None):
+    from mokmin.press.brief import parse_free_text, parse_structured, read_brief_file
+
+    if example:
+        if example != "seed":
+            raise InputError(f"알 수 없는 예제입니다: {example}", "쓸 수 있는 예제: seed")
+        path = resources.files("mokmin") / "data" / "examples" / "seed_brief.txt"
+        return parse_free_text(path.read_text(encoding="utf-8"))
+    if brief is None:
+        raise InputError("브리프를 지정하세요.", "예: mokmin draft press-release 브리프.txt (또는 --example seed)")
+    if brief == "-":
+        text = read_input_text("-", "브리프")
+        stripped = text.lstrip()
+        if stripped.startswith(("일시", "제목", "행사")) and ":" in stripped.splitlines()[0]:
+            return parse_structured(text, fmt="yaml", origin="표준 입력")
+        return parse_free_text(text)
+    return read_brief_file(Path(brief))
+
+
+@app.command("press-release")
+def press_release(
+    brief: Annotated[str | None, typer.Argument(help="브리프 파일(.txt/.md 자유 서술, .yaml/.toml 구조화) 또는 '-'")] = None,
+    example: Annotated[str | None, typer.Option(help="내장 예제 브리프 사용 (seed: 당진시 2023. 3. 월요 티타임)")] = None,
+    docx: Annotated[Path | None, typer.Option(help="DOCX 저장 경로 (기본: ./보도자료-날짜.docx)")] = None,
+    no_docx: Annotated[bool, typer.Option("--no-docx", help="DOCX 파일을 만들지 않음")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="본문을 Markdown으로 출력")] = False,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="text 또는 json")] = OutputFormat.text,
+    profile: Annotated[Path | None, typer.Option(help="기관 프로필 TOML (기본: 설정값 또는 당진시)")] = None,
+    model_extract: Annotated[bool, typer.Option(help="규칙으로 못 찾은 사실을 모델로 추출(검증 후 사용)")] = True,
+) -> None:
+    """브리프로 보도자료 초안을 쓰고, 모든 사실을 브리프와 대조해 검사합니다."""
+    from mokmin.llm.base import GenerationOptions
+    from mokmin.llm.registry import get_backend
+    from mokmin.workflows.press_release import draft_press_release
+
+    settings, city = context(profile)
+    parsed = load_brief(brief, example)
+    backend = get_backend(settings)
+    err = stderr()
+    streaming = fmt is OutputFormat.text and err.is_terminal
+    if fmt is OutputFormat.text:
+        err.print(f"[dim]모델({escape(backend.name)})이 본문을 쓰는 중입니다…[/dim]")
+    draft = draft_press_release(
+        parsed, city, backend,
+        options=GenerationOptions(temperature=settings.temperature, max_tokens=min(settings.max_tokens, 400)),
+        on_token=(lambda piece: err.print(piece, end="", style="dim", markup=False)) if streaming else None,
+        use_model_extraction=model_extract,
+    )
+    if streaming:
+        err.print()
+    docx_path = None
+    if not no_docx:
+        from mokmin.export.docx import write_press_release_docx
+
+        target = docx or Path(f"보도자료-{draft.created:%Y%m%d-%H%M%S}.docx")
+        docx_path = write_press_release_docx(
+            draft.release, unique_path(target), author=city.organization.name, ai_generated=True,
+            disclosure=city.ai_disclosure,
+        )
+    if fmt is OutputFormat.json:
+        print_json({
+            "text": draft.text,
+            "markdown": draft.release.to_markdown(),
+            "findings": [f.to_dict() for f in draft.findings],
+            "facts": [vars(f) for f in draft.facts],
+            "removed": [vars(r) for r in draft.removed],
+            "backend": draft.backend,
+            "prompt_id": draft.prompt_id,
+            "created": draft.created.isoformat(),
+            "timings": draft.timings,
+            "docx": str(docx_path) if docx_path else None,
+        })
+        return
+    out = stdout()
+    out.print(facts_table(draft.facts))
+    out.rule("보도자료 초안")
+    out.print(escape(draft.release.to_markdown() if markdown else draft.text))
+    out.rule("검사")
+    print_findings(draft.findings, draft.text, out)
+    if draft.removed:
+        out.print(f"\n[bold]검증에서 뺀 모델 문장 {len(draft.removed)}개[/bold] (브리프에 근거가 없어 싣지 않음)")
+        for r in draft.removed:
+            out.print(f"  ✗ {escape(r.text)}\n    [dim]{escape('; '.join(r.reasons))}[/dim]")
+    if docx_path:
+        out.print(f"\nDOCX 저장: {docx_path}")
+    out.print(f"[dim]모델: {escape(draft.backend)} · 프롬프트: {draft.prompt_id} · "
+              f"{draft.timings.get('total_s', 0):.1f}초 · 사람이 검토한 뒤에 사용하세요.[/dim]")

@@ -1,0 +1,54 @@
+"""Entry point of the ``mokmin`` command."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from mokmin.errors import MokminError
+
+app = typer.Typer(
+    name="mokmin",
+    help="목민(Mokmin): 지방자치단체를 위한 온프레미스 생성형 AI 업무 도우미",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from mokmin.cli import check, draft, model
+
+    app.add_typer(model.app, name="model")
+    app.add_typer(draft.app, name="draft")
+    app.add_typer(check.app, name="check")
+
+
+_register()
+
+
+def run() -> None:
+    """Run the CLI; expected failures print a message and a hint, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except MokminError as exc:
+        typer.secho(f"오류: {exc.message}", err=True, fg=typer.colors.RED)
+        if exc.hint:
+            typer.secho(f"→ {exc.hint}", err=True)
+        if os.environ.get("MOKMIN_DEBUG"):
+            raise
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.secho("중단했습니다.", err=True)
+        sys.exit(130)
+    except (typer.Abort, typer.Exit) as exc:
+        sys.exit(getattr(exc, "exit_code", 1))
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

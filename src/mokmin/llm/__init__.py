@@ -1,0 +1,1 @@
+"""Language-model backends behind one contract: ``stream(messages, options) -> Iterator[str]``."""

@@ -1,0 +1,1 @@
+"""보도자료: briefs, facts, the official skeleton and its rendering."""

@@ -1,0 +1,1 @@
+"""Korean text utilities shared by checkers and workflows."""
