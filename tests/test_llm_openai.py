@@ -245,11 +245,11 @@ def test_registry_builds_openai_from_settings_and_caches(monkeypatch):
     clear_backend_cache()
     with ScriptedServer(default=sse(["네"])) as server:
         monkeypatch.setenv("MOKMIN_OPENAI_API_KEY", "sk-city")
-        settings = load_settings(backend="openai", openai={"base_url": server.url, "model": "m", "is_local": True})
+        openai = {"base_url": server.url, "model": "m", "is_local": True}
+        settings = load_settings(backend="openai", openai=openai)
         backend = get_backend(settings)
         assert isinstance(backend, OpenAIBackend) and backend.is_local
-        assert get_backend(load_settings(backend="openai", openai={"base_url": server.url, "model": "m",
-                                                                   "is_local": True})) is backend  # fmt: skip
+        assert get_backend(load_settings(backend="openai", openai=dict(openai))) is backend
         assert complete(backend, HELLO, GenerationOptions()) == "네"
         assert server.requests[0].headers["Authorization"] == "Bearer sk-city"
         monkeypatch.setenv("MOKMIN_OPENAI_API_KEY", "sk-rotated")

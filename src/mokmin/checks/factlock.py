@@ -100,7 +100,7 @@ def _check_region(text: str, start: int, end: int, support: Support) -> list[Fin
         if tok.tag == "SN" and free(tok.start, tok.end) and not support.has_number(tok.form):
             unit_end = tok.end
             nxt = _next(tokens, tok)
-            if nxt and nxt.start == tok.end and nxt.tag in ("NNB", "NNG", "SW"):
+            if nxt and nxt.start == tok.end and nxt.tag in ("NNB", "NNG", "NR", "SW"):
                 unit_end = nxt.end
             out.append(_f("factlock.number", Severity.ERROR, tok.start, unit_end, text,
                           f"브리프에 없는 수치입니다: '{text[tok.start:unit_end]}'.",

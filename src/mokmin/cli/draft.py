@@ -51,8 +51,11 @@ def press_release(
     from mokmin.llm.registry import get_backend
     from mokmin.workflows.press_release import draft_press_release
 
+    from mokmin.press.facts import build_fact_sheet
+
     settings, city = context(profile)
     parsed = load_brief(brief, example)
+    build_fact_sheet(parsed, city)  # refuse a brief without a date before loading the model
     backend = get_backend(settings)
     err = stderr()
     streaming = fmt is OutputFormat.text and err.is_terminal

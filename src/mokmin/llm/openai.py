@@ -165,7 +165,7 @@ class OpenAIBackend:
                 delay = max(delay, min(float(retry_after), _MAX_RETRY_AFTER))
             except ValueError:
                 pass
-        log.warning("%s: %s, retrying in %.2f s (%d/%d)", url, reason, delay, attempt + 1, self.max_retries)
+        log.info("%s: %s, retrying in %.2f s (%d/%d)", url, reason, delay, attempt + 1, self.max_retries)
         time.sleep(delay)
 
     def _status_error(self, resp: httpx.Response, url: str) -> BackendError:

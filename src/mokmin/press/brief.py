@@ -155,7 +155,7 @@ def validate_brief_text(text: str) -> str:
     if not letters or hangul / len(letters) < 0.3:
         raise InputError(
             "브리프가 한국어로 쓰여 있지 않습니다.",
-            "보도자료는 한국어 브리프로 작성합니다. 한국어로 사실을 적어 주세요(영어 원문은 mokmin translate로 먼저 번역).",
+            "보도자료는 한국어 브리프로 작성합니다. 언제·어디서·무엇을 했는지 한국어로 적어 주세요.",
         )
     return text
 
@@ -165,7 +165,7 @@ def parse_structured(text: str, fmt: str, origin: str = "브리프") -> Brief:
         data = tomllib.loads(text) if fmt == "toml" else yaml.safe_load(text)
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         raise InputError(
-            f"구조화된 브리프를 읽을 수 없습니다 ({origin}): {exc}",
+            f"구조화된 브리프({fmt.upper()})를 읽을 수 없습니다 ({origin}): {str(exc).splitlines()[0]}",
             f"{fmt.upper()} 문법을 확인하세요. 예시는 README의 '구조화된 브리프'를 보세요.",
         ) from exc
     if not isinstance(data, dict):
