@@ -138,3 +138,25 @@ def _invoke(args):
     from typer.testing import CliRunner
 
     return CliRunner().invoke(app, args, catch_exceptions=False)
+
+
+def test_model_extraction_keeps_only_supported_values():
+    """A long free-text brief: the model proposes facts; only those the brief supports are used."""
+    from mokmin.press.brief import parse_free_text
+
+    brief = parse_free_text(
+        "11월 30일(월) 시청 대회의실에서 겨울철 제설 대책 회의를 열었어. 도로과와 안전총괄과 직원 20명이 참석했어. "
+        "제설제 살포 구간을 점검했어. 12월에는 제설 장비 점검을 할 예정이야. 보도자료를 써줘."
+    )
+    extraction = sse(["참석: 도로과와 안전총괄과 직원 20명\n", "주요 내용: 제설제 살포 구간 점검\n",
+                      "향후 계획: 12월 제설 장비 점검과 시민 제설 봉사단 모집\n"])
+    with ScriptedServer([extraction, sse(["없음"])]) as server:
+        backend = OpenAIBackend(base_url=server.url, model="scripted", max_retries=0, is_local=True)
+        draft = draft_press_release(brief, load_profile(), backend, today=TODAY)
+    facts = {(f.label, f.value): f.origin for f in draft.facts}
+    assert facts[("참석", "도로과와 안전총괄과 직원 20명")] == "브리프"  # the rules found it first
+    assert facts[("행사", "겨울철 제설 대책 회의")] == "브리프"
+    assert facts[("내용", "제설제 살포 구간 점검")] == "모델(검증됨)"
+    assert not any("봉사단" in value for _, value in facts)
+    assert any("봉사단" in r.text for r in draft.removed)
+    assert "도로과와 안전총괄과 직원 20명이 참석했다" in draft.text

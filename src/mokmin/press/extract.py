@@ -13,7 +13,7 @@ EVENT_WORDS = ("회의", "티타임", "간담회", "설명회", "토론회", "�
 _SINGLE_QUOTED = re.compile(r"[‘'「](?P<q>[^’'」\n]{2,60})[’'」]")
 _DOUBLE_QUOTED = re.compile(r"[\"“](?P<q>[^\"”\n]{4,400})[\"”]")
 _HOST_RE = re.compile(r"(?P<who>[^\s,.]+(?:\s[^\s,.]+)?)\s*(?:의\s*)?(?P<kind>주재|주최|주관)(?:로|로써|하에|하여|한|해)")
-_ATTEND_RE = re.compile(r"(?P<who>[^\s,.]+(?:\s*[·,]\s*[^\s,.]+)*)\s*(?:등\s*)?(?:이|가|들이)?\s*참석")
+_ATTEND_RE = re.compile(r"(?:^|[.!?]\s+|에는\s+)(?P<who>[^.!?\n]{2,60}?)\s*(?:등\s*)?(?:이|가)\s*참석")
 _TOPIC_RE = re.compile(r"(?P<t>[^\s,.]+(?:\s[^\s,.]+){0,3})\s*(?:에\s*대해|에\s*대한|을\s*주제로|를\s*주제로)")
 _REQUEST_RE = re.compile(r"(보도자료|기사|글)(를|을)?\s*(작성|써|만들)")
 
@@ -34,6 +34,9 @@ def extract_from_free_text(text: str) -> Brief:
     events = [s for s in singles if any(w in s for w in EVENT_WORDS)]
     if events:
         brief.event = events[0]
+    else:
+        brief.event = _unquoted_event(text)
+        events = [brief.event] if brief.event else []
     topics = [s for s in singles if s not in events]
     if topics:
         brief.topic = topics[0]
@@ -60,7 +63,7 @@ def _place(text: str) -> str:
         start = None
         while j >= 0:
             t = tokens[j]
-            if t.tag in ("NNG", "NNP", "SL", "SN", "NNB", "SH", "XSN"):
+            if t.tag in ("NNG", "NNP", "SL", "SN", "NNB", "SH", "XSN", "XPN"):
                 if t.tag == "NNB" and t.form in ("월", "일", "시", "분"):
                     break
                 if t.tag == "SN" and j + 1 < len(tokens) and tokens[j + 1].form in ("월", "일", "시"):
@@ -71,4 +74,20 @@ def _place(text: str) -> str:
             break
         if start is not None:
             return text[start : tok.start].strip()
+    return ""
+
+
+def _unquoted_event(text: str) -> str:
+    """A noun phrase ending in an event word and taken as an object: '겨울철 제설 대책 회의를 열었다'."""
+    tokens = tokenize(text)
+    for i, tok in enumerate(tokens[:-1]):
+        if not any(tok.form.endswith(w) for w in EVENT_WORDS) or tokens[i + 1].tag != "JKO":
+            continue
+        j, start = i, tok.start
+        while j > 0 and tokens[j - 1].tag in ("NNG", "NNP", "SL", "SN", "XPN", "XSN") and (
+            tokens[j].start - tokens[j - 1].end <= 1
+        ):
+            j -= 1
+            start = tokens[j].start
+        return text[start : tok.end]
     return ""

@@ -25,6 +25,7 @@ from mokmin.workflows.prompts import prompt_id, render_messages
 
 MAX_BODY_SENTENCES = 4
 _QUOTE_MARK = re.compile(r"[\"“”]")
+_NEGATION = re.compile(r"않|못하|없었|아니")
 _EXTRACT_LINE = re.compile(r"^\s*[-*]?\s*(참석|주요 내용|향후 계획)\s*[:：]\s*(.+?)\s*$")
 
 
@@ -69,7 +70,7 @@ def draft_press_release(
     sheet = build_fact_sheet(brief, profile, today)
     support = build_support(brief, profile)
     removed: list[RemovedSentence] = []
-    if use_model_extraction and not brief.structured:
+    if use_model_extraction and _rules_left_gaps(brief):
         t = time.perf_counter()
         removed += _extract_with_model(brief, sheet, support, backend)
         timings["extract_s"] = time.perf_counter() - t
@@ -140,6 +141,14 @@ def _rejections(sentence: str, lead: str, kept: list[str], support: Support) -> 
     return list(dict.fromkeys(reasons))
 
 
+def _rules_left_gaps(brief: Brief) -> bool:
+    """Ask the model only when the rules could not read a free-text brief fully."""
+    if brief.structured:
+        return False
+    sentences = split_sentences(brief.raw_text)
+    return not (brief.where and (brief.event or brief.topic)) or len(sentences) > 3
+
+
 def _extract_with_model(brief: Brief, sheet: FactSheet, support: Support, backend: Backend) -> list[RemovedSentence]:
     """Model second: ask for what rules could not find, keep only values the brief supports."""
     messages = render_messages("press_extract", brief=brief.raw_text)
@@ -152,10 +161,12 @@ def _extract_with_model(brief: Brief, sheet: FactSheet, support: Support, backen
         label, value = m.group(1), m.group(2).strip().strip("'\"")
         if not value or compact(value) in ("없음", "없습니다") or len(value) > 200:
             continue
-        errors = check_factlock(value, support)  # any unsupported word at all rejects the value
-        if errors or not support.has_phrase(value) and len(compact(value)) > 30:
-            rejected.append(RemovedSentence(f"[모델 추출] {label}: {value}", [f.message for f in errors]
-                                            or ["브리프에서 확인되지 않음"]))
+        # any unsupported word at all rejects the value; so does a negation the brief does not have
+        reasons = [f.message for f in check_factlock(value, support)]
+        if _NEGATION.search(value) and not _NEGATION.search(brief.raw_text):
+            reasons.append("브리프에 없는 부정 표현")
+        if reasons:
+            rejected.append(RemovedSentence(f"[모델 추출] {label}: {value}", reasons))
             continue
         if label == "참석" and not sheet.attendees:
             sheet.attendees = value
