@@ -22,12 +22,14 @@ need_root() {
 }
 
 system_packages() {
-  # Build tools for llama-cpp-python (compiled for this CPU); hunspell for the spelling checker.
+  # Build tools for llama-cpp-python (compiled for this CPU) and what the tests need from Debian.
   local missing=()
   command -v gcc >/dev/null || missing+=(build-essential)
   command -v g++ >/dev/null || missing+=(g++)
   command -v cmake >/dev/null || missing+=(cmake)
   python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+  # a Korean TrueType font: the tests write their own Korean PDF fixtures with it
+  [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing+=(fonts-nanum)
   if [ ${#missing[@]} -gt 0 ]; then
     say "시스템 패키지 설치: ${missing[*]}"
     need_root apt-get update -qq

@@ -36,3 +36,12 @@ class BackendError(MokminError):
 
 class ConfigError(MokminError):
     """Settings or the city profile are invalid."""
+
+
+class DocumentError(InputError):
+    """A document cannot be read (unsupported format, encrypted, corrupt). Names the file."""
+
+    def __init__(self, path, reason: str, hint: str | None = None):
+        super().__init__(f"문서를 읽을 수 없습니다: {path} — {reason}", hint)
+        self.path = str(path)
+        self.reason = reason

@@ -99,7 +99,7 @@ def press_release(
     out.rule("검사")
     print_findings(draft.findings, draft.text, out)
     if draft.removed:
-        out.print(f"\n[bold]검증에서 뺀 모델 문장 {len(draft.removed)}개[/bold] (브리프에 근거가 없어 싣지 않음)")
+        out.print(f"\n[bold]검증에서 뺀 모델 문장 {len(draft.removed)}개[/bold] (검사를 통과하지 못해 싣지 않음)")
         for r in draft.removed:
             out.print(f"  ✗ {escape(r.text)}\n    [dim]{escape('; '.join(r.reasons))}[/dim]")
     if docx_path:

@@ -19,11 +19,13 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from mokmin.cli import check, draft, model
+    from mokmin.cli import answer, check, draft, model
 
     app.add_typer(model.app, name="model")
     app.add_typer(draft.app, name="draft")
     app.add_typer(check.app, name="check")
+    app.command("ask")(answer.ask)
+    app.command("summarize")(answer.summarize)
 
 
 _register()

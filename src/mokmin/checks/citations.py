@@ -1,0 +1,112 @@
+"""Checking a grounded answer: every [n] must exist and the cited passage must support its sentence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from mokmin.checks.finding import Finding, Severity
+from mokmin.checks.support import NUMBER_RE, Support, canonical_number, generic_nouns
+from mokmin.knowledge.types import Passage
+from mokmin.text.korean import split_sentences, tokenize
+
+SOURCE = "citations"
+CITATION_RE = re.compile(r"\[(\d{1,2})\]")
+CONTENT_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
+SUPPORT_THRESHOLD = 0.6
+
+
+def cited_numbers(sentence: str) -> list[int]:
+    return [int(m.group(1)) for m in CITATION_RE.finditer(sentence)]
+
+
+def check_answer(answer: str, passages: Sequence[Passage]) -> list[Finding]:
+    """Findings for citations that point nowhere, sentences without one, and unsupported sentences."""
+    findings: list[Finding] = []
+    supports = [Support.build(p.title + "\n" + p.heading + "\n" + p.text) for p in passages]
+    generic = generic_nouns()
+    for s, e in split_sentences(answer):
+        sentence = answer[s:e]
+        body = CITATION_RE.sub("", sentence).strip()
+        if len(body) < 4:
+            continue
+        numbers = cited_numbers(sentence)
+        bad = [n for n in numbers if not 1 <= n <= len(passages)]
+        for m in CITATION_RE.finditer(sentence):
+            if int(m.group(1)) in bad:
+                findings.append(Finding("answer.bad-citation", Severity.ERROR, s + m.start(), s + m.end(),
+                                        m.group(0), f"없는 자료 번호를 인용했습니다: {m.group(0)} (자료는 "
+                                        f"{len(passages)}개).", "이 문장은 근거가 확인되지 않았습니다.", SOURCE))
+        good = [n for n in numbers if 1 <= n <= len(passages)]
+        if not good:
+            if not bad:
+                findings.append(Finding("answer.uncited", Severity.WARNING, s, e, sentence,
+                                        "출처 표시가 없는 문장입니다.", "자료에서 확인한 뒤 사용하세요.", SOURCE))
+            continue
+        union = _merge(supports[n - 1] for n in good)
+        missing = unsupported_terms(body, union, generic)
+        if missing:
+            findings.append(Finding("answer.unsupported", Severity.ERROR if len(missing) >= 2 else Severity.WARNING,
+                                    s, e, sentence,
+                                    f"인용한 자료 {', '.join(f'[{n}]' for n in good)}에서 확인되지 않는 내용: "
+                                    f"{', '.join(missing)}.", "원문 자료를 열어 확인하세요.", SOURCE))
+    return findings
+
+
+def _merge(supports) -> Support:
+    merged = None
+    for sup in supports:
+        merged = sup if merged is None else Support.build(merged.text + "\n" + sup.text)
+    return merged
+
+
+def unsupported_terms(body: str, support: Support, generic: frozenset[str]) -> list[str]:
+    """Numbers and content words of ``body`` that ``support`` lacks (empty when it is supported)."""
+    missing = []
+    for m in NUMBER_RE.finditer(body):
+        if canonical_number(m.group(0)) not in support.numbers:
+            missing.append(m.group(0))
+    content = [t for t in tokenize(body) if t.tag in CONTENT_TAGS and t.form not in generic and len(t.form) > 1]
+    unsupported = [t.form for t in content if not support.has_word(t.form)]
+    proper = [t.form for t in content if t.tag in ("NNP", "SL", "SH") and not support.has_word(t.form)]
+    if content and (len(unsupported) / len(content) > 1 - SUPPORT_THRESHOLD or proper):
+        missing.extend(dict.fromkeys(unsupported))
+    return missing
+
+
+def attribute_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, int]:
+    """Add [n] to sentences the model left uncited, when exactly that passage supports them.
+
+    The mapping is computed deterministically from the passages, never taken on trust; sentences
+    no passage supports stay uncited (and :func:`check_answer` flags them). Returns the new text
+    and how many citations were added.
+    """
+    if not passages:
+        return answer, 0
+    supports = [Support.build(p.title + "\n" + p.heading + "\n" + p.text) for p in passages]
+    generic = generic_nouns()
+    out, last, added = [], 0, 0
+    for s, e in split_sentences(answer):
+        sentence = answer[s:e]
+        out.append(answer[last:s])
+        last = e
+        body = CITATION_RE.sub("", sentence).strip()
+        if cited_numbers(sentence) or len(body) < 2:
+            out.append(sentence)
+            continue
+        best = None
+        for n, sup in enumerate(supports, 1):
+            if not unsupported_terms(body, sup, generic):
+                overlap = sum(1 for t in tokenize(body) if t.tag in CONTENT_TAGS and sup.has_word(t.form))
+                if best is None or overlap > best[1]:
+                    best = (n, overlap)
+        if best is None or (best[1] < 2 and not NUMBER_RE.search(body)):
+            out.append(sentence)
+            continue
+        stripped = sentence.rstrip()
+        tail = stripped[-1] if stripped[-1:] in ".?!" else ""
+        core = stripped[:-1] if tail else stripped
+        out.append(f"{core} [{best[0]}]{tail}")
+        added += 1
+    out.append(answer[last:])
+    return "".join(out), added

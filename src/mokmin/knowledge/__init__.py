@@ -1,0 +1,1 @@
+"""The city's knowledge base: reading documents, Korean search and citations."""

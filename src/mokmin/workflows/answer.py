@@ -1,0 +1,168 @@
+"""Answering from the city's documents: retrieve, prompt small, stream, then verify every citation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mokmin.checks.citations import CITATION_RE, attribute_citations, check_answer
+from mokmin.checks.finding import Finding, Severity
+from mokmin.errors import InputError
+from mokmin.knowledge.types import Audience, Passage
+from mokmin.llm.base import Backend, GenerationOptions
+from mokmin.profile import CityProfile, Department
+from mokmin.text.korean import split_sentences, tokenize
+from mokmin.workflows.prompts import prompt_id, render_messages
+
+NOT_FOUND = "제공된 문서에서 답을 찾지 못했습니다."
+MAX_QUESTION_CHARS = 1000
+PASSAGES_IN_PROMPT = 3
+PASSAGE_CHARS = 420
+_TERM_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "SN", "XR"})
+_QUESTION_NOISE = frozenset("무엇 언제 어디 누구 얼마 어떻게 왜 몇 어느 무슨 것 수 때 중".split())
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    passages: list[Passage]  # numbered [1]..[n] as shown to the model
+    findings: list[Finding]
+    refused: bool
+    closest: list[Passage] = field(default_factory=list)
+    department: Department | None = None
+    backend: str = ""
+    prompt_id: str = ""
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def cited(self) -> list[int]:
+        return sorted({int(n) for n in CITATION_RE.findall(self.text) if 1 <= int(n) <= len(self.passages)})
+
+
+def question_terms(question: str) -> list[str]:
+    return list(dict.fromkeys(
+        t.form.lower() for t in tokenize(question)
+        if t.tag in _TERM_TAGS and t.form not in _QUESTION_NOISE
+    ))
+
+
+def coverage(terms: list[str], passages: list[Passage]) -> float:
+    """Share of the question's content terms that appear in the passages."""
+    if not terms:
+        return 0.0
+    hay = " ".join(p.title + " " + p.heading + " " + p.text for p in passages).lower()
+    return sum(1 for t in terms if t in hay) / len(terms)
+
+
+def validate_question(question: str) -> str:
+    question = question.strip()
+    if not question:
+        raise InputError("질문이 비어 있습니다.", "찾고 싶은 내용을 문장으로 적어 주세요. 예: \"청년 월세 지원 대상은?\"")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"질문이 너무 깁니다 ({len(question):,}자).",
+            f"{MAX_QUESTION_CHARS:,}자 이내로 줄여 주세요. 긴 문서를 요약하려면 mokmin summarize 파일을 쓰세요.",
+        )
+    return question
+
+
+def focus(passage: Passage, terms: list[str], limit: int = PASSAGE_CHARS) -> str:
+    """Keep the passage's sentences that share most terms with the question (in original order)."""
+    text = passage.text
+    if len(text) <= limit:
+        return text
+    spans = split_sentences(text)
+    scored = sorted(
+        range(len(spans)),
+        key=lambda i: -sum(1 for t in terms if t in text[spans[i][0] : spans[i][1]].lower()),
+    )
+    chosen, used = [], 0
+    for i in scored:
+        s, e = spans[i]
+        if used + (e - s) > limit and chosen:
+            continue
+        chosen.append(i)
+        used += e - s
+    return " ".join(text[spans[i][0] : spans[i][1]] for i in sorted(chosen))
+
+
+def route_department(question: str, profile: CityProfile) -> Department | None:
+    """The profile department whose duties share most words with the question."""
+    terms = set(question_terms(question))
+    best, best_score = None, 0
+    for dept in profile.departments:
+        words = set(question_terms(dept.name + " " + dept.duties))
+        score = len(terms & words)
+        if score > best_score:
+            best, best_score = dept, score
+    return best
+
+
+def answer_question(
+    question: str,
+    search: Callable[[str, int, Audience], list[Passage]],
+    backend: Backend,
+    profile: CityProfile,
+    *,
+    audience: Audience = "staff",
+    min_coverage: float = 0.5,
+    options: GenerationOptions | None = None,
+    on_token: Callable[[str], None] | None = None,
+) -> Answer:
+    question = validate_question(question)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    hits = search(question, 8, audience)
+    timings["search_s"] = time.perf_counter() - t
+    terms = question_terms(question)
+    top = hits[:PASSAGES_IN_PROMPT]
+    if not top or coverage(terms, top) < min_coverage:
+        return _refusal(question, hits, profile, backend, timings)
+    shown = [_with_text(p, focus(p, terms)) for p in top]
+    messages = render_messages(
+        "answer", question=question,
+        passages=[{"location": p.location(), "text": p.text} for p in shown],
+    )
+    t = time.perf_counter()
+    pieces = []
+    for piece in backend.stream(messages, options or GenerationOptions(temperature=0.0, max_tokens=220)):
+        pieces.append(piece)
+        if on_token:
+            on_token(piece)
+    timings["generate_s"] = time.perf_counter() - t
+    text = _clean("".join(pieces))
+    if NOT_FOUND[:12] in text or not text:
+        return _refusal(question, hits, profile, backend, timings)
+    t = time.perf_counter()
+    text, auto = attribute_citations(text, shown)
+    timings["auto_citations"] = float(auto)
+    findings = check_answer(text, shown)
+    timings["check_s"] = time.perf_counter() - t
+    return Answer(question, text, shown, findings, False, backend=backend.name, prompt_id=prompt_id("answer"),
+                  timings=timings)
+
+
+def _refusal(question, hits, profile, backend, timings) -> Answer:
+    dept = route_department(question, profile)
+    return Answer(question, NOT_FOUND, [], [], True, closest=hits[:3], department=dept, backend=backend.name,
+                  prompt_id=prompt_id("answer"), timings=timings)
+
+
+def _with_text(p: Passage, text: str) -> Passage:
+    from dataclasses import replace
+
+    return replace(p, text=text)
+
+
+def _clean(text: str) -> str:
+    text = text.strip()
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text
+
+
+def unsupported_sentences(answer: Answer) -> list[Finding]:
+    return [f for f in answer.findings if f.severity is Severity.ERROR]

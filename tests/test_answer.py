@@ -1,0 +1,96 @@
+"""Grounded answers: citation checks, honest refusals, and the real model answering from a passage."""
+
+from __future__ import annotations
+
+import pytest
+
+from mokmin.checks.citations import check_answer
+from mokmin.checks.finding import Severity
+from mokmin.errors import InputError
+from mokmin.knowledge.types import Passage
+from mokmin.profile import Department, load_profile
+from mokmin.workflows.answer import NOT_FOUND, answer_question, coverage, focus, question_terms
+
+RENT = Passage(
+    doc_id=1, chunk_id=11, title="2024년 청년 월세 지원 안내", source_path="/docs/rent.pdf", page=2, start=0, end=0,
+    text=("청년 월세 지원 사업은 만 19세부터 34세까지의 무주택 청년을 대상으로 한다. "
+          "지원 금액은 월 최대 20만 원이며 최장 12개월 동안 지원한다. "
+          "신청은 주소지 행정복지센터에서 받는다."),
+    score=1.0, audience="public", heading="2. 지원 내용",
+)
+LIBRARY = Passage(
+    doc_id=2, chunk_id=21, title="도서관 이용 안내", source_path="/docs/library.hwpx", page=None, start=0, end=0,
+    text="시립도서관 자료실은 평일 09:00부터 22:00까지, 주말에는 18:00까지 운영한다.",
+    score=0.5, audience="public",
+)
+
+
+def search_over(passages):
+    def search(query, k, audience):
+        terms = question_terms(query)
+        ranked = sorted(passages, key=lambda p: -coverage(terms, [p]))
+        return [p for p in ranked if audience == "staff" or p.audience == "public"][:k]
+
+    return search
+
+
+def test_citation_checks():
+    good = check_answer("청년 월세는 월 최대 20만 원까지 지원한다 [1].", [RENT])
+    assert [f for f in good if f.severity is Severity.ERROR] == []
+    wrong_number = check_answer("청년 월세는 월 최대 30만 원까지 지원한다 [1].", [RENT])
+    assert any(f.rule_id == "answer.unsupported" and "30" in f.message for f in wrong_number)
+    bad_ref = check_answer("청년 월세는 월 최대 20만 원이다 [3].", [RENT])
+    assert [f.rule_id for f in bad_ref] == ["answer.bad-citation"]
+    uncited = check_answer("청년 월세는 월 최대 20만 원이다.", [RENT])
+    assert [f.rule_id for f in uncited] == ["answer.uncited"]
+    wrong_doc = check_answer("자료실은 평일 22:00까지 운영한다 [1].", [RENT, LIBRARY])
+    assert any(f.rule_id == "answer.unsupported" for f in wrong_doc)
+
+
+def test_focus_keeps_the_relevant_sentences():
+    long = Passage(**{**RENT.__dict__, "text": RENT.text + " " + "기타 안내 사항이다. " * 60})
+    kept = focus(long, question_terms("월세 지원 금액은 얼마인가"), limit=120)
+    assert "월 최대 20만 원" in kept and len(kept) <= 200
+
+
+def test_refuses_when_documents_do_not_answer(llama_backend):
+    profile = load_profile().model_copy(
+        update={"departments": [Department(name="체육진흥과", duties="공공 체육시설, 수영장 운영", phone="041-000-0001")]}
+    )
+    answer = answer_question("시민 수영장 운영 시간이 어떻게 되나요?", search_over([RENT, LIBRARY]), llama_backend, profile)
+    assert answer.refused and answer.text == NOT_FOUND
+    assert answer.department and answer.department.name == "체육진흥과"
+    assert answer.closest  # the closest documents are still shown
+
+
+def test_public_audience_never_sees_staff_passages(llama_backend):
+    secret = Passage(**{**RENT.__dict__, "doc_id": 9, "chunk_id": 99, "audience": "staff",
+                        "title": "내부 검토", "text": "수영장 운영 시간 변경안은 내부 검토 중이다."})
+    answer = answer_question("수영장 운영 시간 변경안", search_over([secret, RENT]), llama_backend, load_profile(),
+                             audience="public")
+    assert answer.refused
+    assert all(p.audience == "public" for p in answer.closest)
+
+
+@pytest.mark.model
+def test_real_model_answers_with_a_checked_citation(llama_backend):
+    answer = answer_question("청년 월세 지원 금액은 한 달에 최대 얼마인가요?", search_over([RENT, LIBRARY]),
+                             llama_backend, load_profile())
+    assert not answer.refused
+    assert "20만" in answer.text
+    assert answer.cited() == [1]
+    assert not [f for f in answer.findings if f.severity is Severity.ERROR], answer.findings
+
+
+@pytest.mark.parametrize("question", ["", "   ", "가" * 1001])
+def test_bad_questions(question, llama_backend):
+    with pytest.raises(InputError):
+        answer_question(question, search_over([RENT]), llama_backend, load_profile())
+
+
+def test_uncited_sentences_get_a_verified_citation_only_when_supported():
+    from mokmin.checks.citations import attribute_citations
+
+    text, added = attribute_citations("지원 금액은 월 최대 20만 원입니다. 신청은 온라인으로만 받습니다.", [LIBRARY, RENT])
+    assert text.startswith("지원 금액은 월 최대 20만 원입니다 [2].")
+    assert "온라인으로만 받습니다." in text and added == 1  # "온라인" is in no passage: left uncited
