@@ -19,11 +19,12 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from mokmin.cli import answer, check, draft, model
+    from mokmin.cli import answer, check, draft, kb, model
 
     app.add_typer(model.app, name="model")
     app.add_typer(draft.app, name="draft")
     app.add_typer(check.app, name="check")
+    app.add_typer(kb.app, name="kb")
     app.command("ask")(answer.ask)
     app.command("summarize")(answer.summarize)
 
@@ -33,6 +34,9 @@ _register()
 
 def run() -> None:
     """Run the CLI; expected failures print a message and a hint, never a traceback."""
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # quirky PDFs are reported by our readers instead
     try:
         app(standalone_mode=False)
     except MokminError as exc:

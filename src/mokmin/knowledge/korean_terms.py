@@ -14,6 +14,8 @@ only content morphemes, lower-cased:
   the nouns of kiwi's alternative analyses of that word ("서울", "행정", "복지", "센터", "당진", "시청"),
   one-syllable pieces dropped. This is what lets the query "서울" find "서울시는".
 
+A few nouns that only frame a question ("쉬는 날이 언제", "갈 때", "버리는 곳": 때, 곳, 날, 거, 경우) are dropped
+too: as query terms they matched unrelated text and pulled it above the right passage in the rank merge.
 Dependent nouns (``NNB``: 것, 수, 등), numerals (``NR``) on their own, particles, endings and punctuation are
 dropped. Queries and documents go through the same function.
 
@@ -31,6 +33,7 @@ from mokmin.text.korean import kiwi, nfc
 _KEEP = frozenset({"NNG", "NNP", "XR", "SL", "SH", "SN", "W_URL", "W_EMAIL", "W_HASHTAG", "W_SERIAL"})
 _STEMS = frozenset({"VV", "VA"})
 _STEM_STOP = frozenset({"하", "되", "있", "없", "않", "같", "이", "어떻"})
+_NOUN_STOP = frozenset({"때", "곳", "날", "거", "경우"})
 _COUNTERS = frozenset({"NR", "NNB"})
 _NOUNS = frozenset({"NNG", "NNP"})
 _WORD = re.compile(r"\w+")
@@ -61,6 +64,9 @@ def _terms_from_tokens(tokens) -> list[str]:
         tag = _base_tag(tok.tag)
         form = tok.form
         if tag in _KEEP:
+            if form in _NOUN_STOP:
+                prev = tok
+                continue
             form = form.lower()
             terms.append(form)
             if tag in _NOUNS and len(form) >= 3 and "가" <= form[0] <= "힣":

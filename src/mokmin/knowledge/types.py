@@ -64,6 +64,7 @@ class Passage:
     score: float
     audience: Audience
     heading: str = ""
+    ranks: dict[str, int] = field(default_factory=dict)  # rank per search method ("bm25", "dense"), from 1
 
     def location(self) -> str:
         where = f"{self.title}"

