@@ -160,3 +160,14 @@ def test_model_extraction_keeps_only_supported_values():
     assert not any("봉사단" in value for _, value in facts)
     assert any("봉사단" in r.text for r in draft.removed)
     assert "도로과와 안전총괄과 직원 20명이 참석했다" in draft.text
+
+
+def test_check_exit_code_through_the_real_entry_point(fixtures_dir):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "mokmin", "check", "press-release",
+                           str(fixtures_dir / "seed_chatgpt_release.txt"), "--brief", str(fixtures_dir / "seed_brief.txt")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "고객 응대 시스템" in proc.stdout

@@ -173,6 +173,8 @@ def test_vectors_are_filled_in_later(kb, tmp_path):
     folder = write(tmp_path / "docs", {"library.txt": CIVIL["library.txt"]})
     kb.add([folder], embed=False, progress=False)
     assert kb.list()[0].status == "text_only"
+    hidden = kb.search("도서관 휴관일", k=1, audience="public")  # the document is staff-only (the default)
+    assert hidden == [] and any("공개" in w for w in hidden.warnings)
     result = kb.search("도서관 휴관일", k=1, audience="staff")
     assert result and any("임베딩" in w for w in result.warnings)
     summary = kb.add([folder], progress=False)
@@ -297,11 +299,13 @@ def test_kill_during_ingest_leaves_a_consistent_database(kb, tmp_path, isolated_
     with sqlite3.connect(db_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert db.execute("SELECT COUNT(*) FROM chunks WHERE doc_id NOT IN (SELECT id FROM documents)").fetchone()[0] == 0
-        assert db.execute("SELECT COUNT(*) FROM documents WHERE id NOT IN (SELECT doc_id FROM chunks)").fetchone()[0] == 0
-        assert db.execute(
-            "SELECT COUNT(*) FROM chunks c LEFT JOIN embeddings e ON e.chunk_id = c.id WHERE e.chunk_id IS NULL"
-        ).fetchone()[0] == 0
+        def count(sql: str) -> int:
+            return db.execute(sql).fetchone()[0]
+
+        assert count("SELECT COUNT(*) FROM chunks WHERE doc_id NOT IN (SELECT id FROM documents)") == 0
+        assert count("SELECT COUNT(*) FROM documents WHERE id NOT IN (SELECT doc_id FROM chunks)") == 0
+        assert count("SELECT COUNT(*) FROM chunks c LEFT JOIN embeddings e ON e.chunk_id = c.id "
+                     "WHERE e.chunk_id IS NULL") == 0
         done = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     assert 3 <= done < 40
 
@@ -319,13 +323,16 @@ def test_cli_add_list_search_remove(tmp_path):
 
     folder = write(tmp_path / "docs", CIVIL)
     runner = CliRunner()
-    added = runner.invoke(app, ["kb", "add", str(folder), "--audience", "public", "--no-progress", "--format", "json"])
+    added = runner.invoke(
+        app, ["kb", "add", str(folder), "--audience", "public", "--no-progress", "--format", "json"]
+    )
     assert added.exit_code == 0, added.output
     assert len(json.loads(added.stdout)["indexed"]) == 5
 
     listed = runner.invoke(app, ["kb", "list", "--format", "json"])
     docs = json.loads(listed.stdout)
-    assert len(docs) == 5 and {d["audience"] for d in docs} == {"public"} and all(d["chunks"] == 1 for d in docs)
+    assert len(docs) == 5 and {d["audience"] for d in docs} == {"public"}
+    assert all(d["chunks"] == 1 for d in docs)
 
     found = runner.invoke(app, ["kb", "search", "독감 예방접종 무료", "--k", "2", "--format", "json"])
     data = json.loads(found.stdout)

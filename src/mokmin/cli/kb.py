@@ -138,5 +138,5 @@ def search(
             f"[bold][{n}][/bold] {where}{heading} [dim](점수 {p.score:.4f}, {AUDIENCE_LABEL[p.audience]}, "
             f"문서 {p.doc_id})[/dim]"
         )
-        out.print(f"    {escape(p.text)}")
+        out.print("    " + escape(p.text).replace("\n", "\n    "))
         out.print(f"    [dim]{escape(p.source_path)}[/dim]")

@@ -38,7 +38,7 @@ def run() -> None:
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # quirky PDFs are reported by our readers instead
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns typer.Exit's code instead of raising it
     except MokminError as exc:
         typer.secho(f"오류: {exc.message}", err=True, fg=typer.colors.RED)
         if exc.hint:
@@ -57,3 +57,5 @@ def run() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    if isinstance(code, int) and code:
+        sys.exit(code)

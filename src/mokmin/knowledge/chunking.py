@@ -4,7 +4,8 @@ Rules (each kept by a test):
 
 - a chunk never crosses a page boundary;
 - a heading closes the current chunk; the path of headings above a chunk ("1. 추진 배경 > 가. 현황") is kept in
-  :attr:`Chunk.heading` and prefixed to the text that is indexed (:func:`index_text`), not to :attr:`Chunk.text`;
+  :attr:`Chunk.heading` and prefixed to the text that is indexed (:func:`index_text`), not to
+  :attr:`Chunk.text`;
   a heading with no text under it (and no sub-heading) becomes a chunk of its own, so it can still be found;
 - consecutive paragraphs are packed together up to ``max_chars``; a longer paragraph is split at sentence ends
   (kiwi), and a sentence longer than ``max_chars`` at the last space before the limit;
@@ -26,7 +27,11 @@ _MAX_HEADING_PART = 100
 
 def index_text(chunk: Chunk) -> str:
     """What BM25 and the embeddings see: the heading path, then the chunk text."""
-    return f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text
+    return join_heading(chunk.heading, chunk.text)
+
+
+def join_heading(heading: str, text: str) -> str:
+    return f"{heading}\n{text}" if heading else text
 
 
 def split_long(text: str, max_chars: int) -> list[tuple[int, int]]:

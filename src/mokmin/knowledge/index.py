@@ -17,7 +17,7 @@ from typing import Literal
 from mokmin.errors import InputError
 from mokmin.knowledge.ingest import IngestSummary, run_ingest
 from mokmin.knowledge.korean_terms import index_terms
-from mokmin.knowledge.search import SCOPES, SearchConfig, Snapshot, fuse, load_or_build_bm25
+from mokmin.knowledge.search import SCOPES, SearchConfig, Snapshot, gc_paused, fuse, load_or_build_bm25
 from mokmin.knowledge.store import DocumentRow, IndexData, Store
 from mokmin.knowledge.types import AUDIENCES, Audience, Passage
 from mokmin.settings import Settings, load_settings
@@ -93,7 +93,8 @@ class KnowledgeBase:
                 matches = [doc] if doc else []
             else:
                 target = str(Path(text).expanduser().resolve())
-                matches = [d for d in docs if d.path == target or d.path.startswith(target.rstrip(os.sep) + os.sep)]
+                folder = target.rstrip(os.sep) + os.sep
+                matches = [d for d in docs if d.path == target or d.path.startswith(folder)]
             if not matches:
                 unknown.append(text)
             found.update((d.id, d) for d in matches)
@@ -130,6 +131,11 @@ class KnowledgeBase:
         if not snap.bm25.get("staff") and not snap.has_vectors:
             results.warnings.append("지식베이스가 비어 있습니다. 'mokmin kb add 폴더'로 문서를 넣으세요.")
             return results
+        if audience == "public" and not snap.bm25.get("public") and not snap.vec_public.any():
+            results.warnings.append(
+                "공개(public)로 지정된 문서가 없습니다. 'mokmin kb audience … --set public'으로 바꾸세요."
+            )
+            return results
         depth = max(self.config.candidates, k)
         ranked: dict[str, list[tuple[int, float]]] = {}
         if mode in ("hybrid", "bm25"):
@@ -140,7 +146,9 @@ class KnowledgeBase:
 
                 ranked["dense"] = snap.dense_top(embed_query(query), audience, depth)
             else:
-                results.warnings.append("임베딩이 없어 단어 검색(BM25)만 했습니다. 'mokmin kb add'를 임베딩과 함께 다시 실행하세요.")
+                results.warnings.append(
+                    "임베딩이 없어 단어 검색(BM25)만 했습니다. 'mokmin kb add'를 임베딩과 함께 다시 실행하세요."
+                )
         weights = {"bm25": self.config.bm25_weight, "dense": self.config.dense_weight}
         hits = fuse(ranked, weights, self.config.rrf_k)
         rows = self.store.passages([h.chunk_id for h in hits])
@@ -180,13 +188,18 @@ class KnowledgeBase:
 
 
 def _bm25_scopes(folder: Path, data: IndexData) -> dict | None:
+    tokens = None
+    if data.terms is not None:
+        with gc_paused():
+            tokens = [t.split() for t in data.terms]
     scopes = {}
     for scope in SCOPES:
-        ids = data.chunk_ids[data.public] if scope == "public" else data.chunk_ids
-        terms = data.terms
-        if terms is not None and scope == "public":
-            terms = [t for t, keep in zip(terms, data.public, strict=True) if keep]
-        index = load_or_build_bm25(folder, scope, data.generation, ids, terms)
+        ids, scope_tokens = data.chunk_ids, tokens
+        if scope == "public":
+            ids = data.chunk_ids[data.public]
+            if tokens is not None:
+                scope_tokens = [t for t, keep in zip(tokens, data.public, strict=True) if keep]
+        index = load_or_build_bm25(folder, scope, data.generation, ids, scope_tokens)
         if index is None and len(ids):
             return None
         scopes[scope] = index

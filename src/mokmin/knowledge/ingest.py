@@ -3,7 +3,8 @@
 A file is identified by its resolved path and compared by SHA-256: unchanged files are skipped (their
 audience is updated if a different one was asked for, and missing vectors are filled in when embedding is
 on); new or changed files are read, chunked, analysed and embedded *before* the write transaction, which then
-replaces the document in one go. A bad file is reported in the summary and the batch goes on. When a folder
+replaces the document in one go. A bad file is reported in the summary and the batch goes on (if an
+indexed file changed into one that cannot be read, its last good version stays searchable). When a folder
 is added again, documents under it whose file is gone are removed.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mokmin.errors import DocumentError, InputError
-from mokmin.knowledge.chunking import chunk_document, index_text
+from mokmin.knowledge.chunking import chunk_document, index_text, join_heading
 from mokmin.knowledge.korean_terms import index_terms_many
 from mokmin.knowledge.store import ChunkRow, Store
 
@@ -138,7 +139,8 @@ class Ingestor:
             summary.failed.append((key, str(exc)))
             return
         except Exception as exc:  # a reader bug must not stop the batch
-            summary.failed.append((key, f"문서를 읽을 수 없습니다: {path} — 예상하지 못한 오류 ({exc.__class__.__name__}: {exc})"))
+            reason = f"예상하지 못한 오류 ({exc.__class__.__name__}: {exc})"
+            summary.failed.append((key, f"문서를 읽을 수 없습니다: {path} — {reason}"))
             return
         vectors = self._vectors([index_text(c) for c, _ in chunks], path.name) if self.embed else None
         rows = [ChunkRow(c.ordinal, c.page, c.heading, c.start, c.end, c.text, terms) for c, terms in chunks]
@@ -168,7 +170,7 @@ class Ingestor:
         if self.embed and old.status != "ready":
             missing = self.store.unembedded_chunks(old.id)
             if missing:
-                texts = [f"{h}\n{t}" if h else t for _, h, t in missing]
+                texts = [join_heading(h, t) for _, h, t in missing]
                 vectors = self._vectors(texts, Path(old.path).name)
                 self.store.put_vectors(old.id, [cid for cid, _, _ in missing], vectors)
             else:

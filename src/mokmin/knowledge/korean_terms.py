@@ -74,7 +74,7 @@ def _terms_from_tokens(tokens) -> list[str]:
         elif tag in _STEMS:
             if form not in _STEM_STOP:
                 terms.append(form)
-        elif tag in _COUNTERS and prev is not None and prev.tag == "SN" and prev.start + prev.len == tok.start:
+        elif tag in _COUNTERS and prev is not None and prev.tag == "SN" and prev.end == tok.start:
             terms.append(prev.form + form)
         prev = tok
     return terms

@@ -1,6 +1,7 @@
 """The knowledge base's schema as numbered migrations (plain functions, recorded in ``_migrations``).
 
-Add a change as a new function ``m00N_what_it_does`` appended to :data:`MIGRATIONS`; never edit an applied one.
+Add a change as a new function ``m00N_what_it_does`` appended to :data:`MIGRATIONS`; never edit one that
+has been applied.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from datetime import datetime, timezone
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
+    # AUTOINCREMENT: a document or chunk id is never reused, so an id kept elsewhere (a citation in the
+    # history, a persisted index) can never point at different text later.
     db.executescript(
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         INSERT INTO meta (key, value) VALUES ('generation', '0');
         CREATE TABLE documents (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             path TEXT NOT NULL UNIQUE,
             title TEXT NOT NULL,
             format TEXT NOT NULL,
@@ -29,7 +32,7 @@ def m001_initial(db: sqlite3.Connection) -> None:
             status TEXT NOT NULL CHECK (status IN ('ready', 'text_only'))
         );
         CREATE TABLE chunks (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             ordinal INTEGER NOT NULL,
             page INTEGER,

@@ -239,7 +239,8 @@ class Store:
                 ).lastrowid
             for i, c in enumerate(chunks):
                 chunk_id = db.execute(
-                    """INSERT INTO chunks (doc_id, ordinal, page, heading, start, "end", text, terms, audience)
+                    """INSERT INTO chunks
+                       (doc_id, ordinal, page, heading, start, "end", text, terms, audience)
                        VALUES (?,?,?,?,?,?,?,?,?)""",
                     (doc_id, c.ordinal, c.page, c.heading, c.start, c.end, c.text, c.terms, audience),
                 ).lastrowid
@@ -259,9 +260,12 @@ class Store:
             db.execute("UPDATE documents SET status = 'ready' WHERE id = ?", (doc_id,))
 
     def set_audience(self, doc_ids: Sequence[int], audience: str) -> None:
+        stamp = now()
         with self.write() as db:
             for doc_id in doc_ids:
-                db.execute("UPDATE documents SET audience = ?, updated = ? WHERE id = ?", (audience, now(), doc_id))
+                db.execute(
+                    "UPDATE documents SET audience = ?, updated = ? WHERE id = ?", (audience, stamp, doc_id)
+                )
                 db.execute("UPDATE chunks SET audience = ? WHERE doc_id = ?", (audience, doc_id))
 
     def delete(self, doc_ids: Sequence[int]) -> None:
