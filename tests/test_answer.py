@@ -94,3 +94,14 @@ def test_uncited_sentences_get_a_verified_citation_only_when_supported():
     text, added = attribute_citations("지원 금액은 월 최대 20만 원입니다. 신청은 온라인으로만 받습니다.", [LIBRARY, RENT])
     assert text.startswith("지원 금액은 월 최대 20만 원입니다 [2].")
     assert "온라인으로만 받습니다." in text and added == 1  # "온라인" is in no passage: left uncited
+
+
+def test_a_wrong_citation_number_is_corrected_when_another_passage_supports_the_sentence():
+    from mokmin.checks.citations import repair_citations
+
+    text, notes = repair_citations("자료실은 평일 22:00까지 운영한다 [1].", [RENT, LIBRARY])
+    assert text == "자료실은 평일 22:00까지 운영한다 [2]."
+    assert [n.rule_id for n in notes] == ["answer.citation-corrected"]
+    assert check_answer(text, [RENT, LIBRARY]) == []
+    untouched, none = repair_citations("자료실은 연중무휴로 운영한다 [1].", [RENT, LIBRARY])
+    assert none == [] and untouched.endswith("[1].")

@@ -110,3 +110,38 @@ def attribute_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, 
         added += 1
     out.append(answer[last:])
     return "".join(out), added
+
+
+def repair_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, list[Finding]]:
+    """Re-point a citation whose passage does not support its sentence to the one passage that does.
+
+    Small models often cite the wrong number. When exactly the cited passages fail and another
+    passage supports the whole sentence, the number is corrected and an info finding says so.
+    """
+    if len(passages) < 2:
+        return answer, []
+    supports = [Support.build(p.title + "\n" + p.heading + "\n" + p.text) for p in passages]
+    generic = generic_nouns()
+    out, notes, last = [], [], 0
+    for s, e in split_sentences(answer):
+        sentence = answer[s:e]
+        out.append(answer[last:s])
+        last = e
+        numbers = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
+        body = CITATION_RE.sub("", sentence).strip()
+        if not numbers or not unsupported_terms(body, _merge(supports[n - 1] for n in numbers), generic):
+            out.append(sentence)
+            continue
+        fits = [n for n, sup in enumerate(supports, 1) if not unsupported_terms(body, sup, generic)]
+        if not fits:
+            out.append(sentence)
+            continue
+        fixed = CITATION_RE.sub(lambda m: f"[{fits[0]}]" if int(m.group(1)) in numbers else m.group(0), sentence)
+        fixed = re.sub(r"(\[\d+\])(\s*\1)+", r"\1", fixed)
+        out.append(fixed)
+        start = sum(len(x) for x in out) - len(fixed)
+        notes.append(Finding("answer.citation-corrected", Severity.INFO, start, start + len(fixed), fixed,
+                             f"모델이 {', '.join(f'[{n}]' for n in numbers)}을(를) 인용했지만 그 자료에는 없는 내용이라 "
+                             f"내용이 있는 [{fits[0]}]로 고쳤습니다.", None, SOURCE))
+    out.append(answer[last:])
+    return "".join(out), notes

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mokmin.checks.citations import CITATION_RE, attribute_citations, check_answer
+from mokmin.checks.citations import CITATION_RE, attribute_citations, check_answer, repair_citations
 from mokmin.checks.finding import Finding, Severity
 from mokmin.errors import InputError
 from mokmin.knowledge.types import Audience, Passage
@@ -138,9 +138,10 @@ def answer_question(
     if NOT_FOUND[:12] in text or not text:
         return _refusal(question, hits, profile, backend, timings)
     t = time.perf_counter()
+    text, corrections = repair_citations(text, shown)
     text, auto = attribute_citations(text, shown)
     timings["auto_citations"] = float(auto)
-    findings = check_answer(text, shown)
+    findings = check_answer(text, shown) + corrections
     timings["check_s"] = time.perf_counter() - t
     return Answer(question, text, shown, findings, False, backend=backend.name, prompt_id=prompt_id("answer"),
                   timings=timings)
