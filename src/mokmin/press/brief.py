@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mokmin.errors import InputError
+from mokmin.profile import Contact as BriefContact  # the same 담당 fields as the profile's default
 from mokmin.text.korean import nfc
 
 MAX_BRIEF_CHARS = 20_000
@@ -20,17 +21,6 @@ class Quote(BaseModel):
 
     speaker: str = ""
     text: str
-
-
-class BriefContact(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    department: str = ""
-    head_title: str = ""
-    head_name: str = ""
-    officer_title: str = ""
-    officer_name: str = ""
-    phone: str = ""
 
 
 class Brief(BaseModel):
