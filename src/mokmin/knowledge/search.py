@@ -31,7 +31,7 @@ class SearchConfig:
     """Fusion knobs. ``candidates`` is how deep each method looks before the rank merge."""
 
     rrf_k: int = 60
-    bm25_weight: float = 1.0
+    bm25_weight: float = 2.0  # KorQuAD dev sample: recall@1 0.868 (1:1) → 0.889 (2:1), recall@5 unchanged
     dense_weight: float = 1.0
     candidates: int = 50
     max_query_chars: int = 2000
