@@ -131,6 +131,8 @@ def bench_retrieval(args, home: Path, paragraphs, questions):
 
     paths_to_pid = {str(p.resolve()): i for i, p in enumerate(paths)}
     sample = questions if args.queries <= 0 else random.Random(0).sample(questions, args.queries)
+    if not args.retrieval:
+        return kb, paths_to_pid, sample
     gold = [pid for _, pid, _ in sample]
     baseline = whitespace_baseline(kb, paths_to_pid)
     results, latencies = {}, {}
@@ -233,7 +235,7 @@ def bench_ask(args, kb, paths_to_pid, sample):
     from mokmin.settings import load_settings
     from mokmin.workflows.answer import answer_question
 
-    backend = get_backend(load_settings())
+    backend = get_backend(load_settings(llamacpp={"model_path": args.model}))
     profile = load_profile()
     qs = random.Random(1).sample(sample, min(args.ask, len(sample)))
     f1s, contains, cite_gold, refused, secs = [], 0, 0, 0, []
@@ -263,10 +265,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("korquad", type=Path)
     parser.add_argument("--queries", type=int, default=0, help="sample of questions (0 = all 5,774)")
+    parser.add_argument("--retrieval", action=argparse.BooleanOptionalAction, default=True,
+                        help="run the retrieval comparison (--no-retrieval: only ingest/reuse, then --ask/--big)")
     parser.add_argument("--big", type=int, default=100_000, help="chunks for the scale test (0 = skip)")
     parser.add_argument("--ask", type=int, default=0, help="questions for the `ask` benchmark (0 = skip)")
     parser.add_argument("--home", type=Path, help="keep the indexed corpus here and reuse it on the next run")
+    parser.add_argument("--model", help="GGUF for --ask (default: the installed embedded model)")
     args = parser.parse_args()
+    if args.ask and not args.model:
+        from mokmin.model.install import resolve_model_path
+        from mokmin.settings import load_settings
+
+        args.model = str(resolve_model_path(load_settings()))  # before the benchmark moves MOKMIN_HOME
     paragraphs, questions = load_korquad(args.korquad)
     with tempfile.TemporaryDirectory(prefix="mokmin-bench-kb-") as tmp:
         home = args.home or Path(tmp)
