@@ -105,3 +105,20 @@ def test_a_wrong_citation_number_is_corrected_when_another_passage_supports_the_
     assert check_answer(text, [RENT, LIBRARY]) == []
     untouched, none = repair_citations("자료실은 연중무휴로 운영한다 [1].", [RENT, LIBRARY])
     assert none == [] and untouched.endswith("[1].")
+
+
+def test_an_invented_uncited_answer_is_an_error_and_is_withheld():
+    from fakes import ScriptedServer, sse
+
+    from mokmin.llm.openai import OpenAIBackend
+
+    invented = "청년 월세 지원 신청은 2023년 10월 15일에 마감됩니다."
+    assert any(f.rule_id == "answer.unsupported" and f.severity is Severity.ERROR
+               for f in check_answer(invented, [RENT, LIBRARY]))
+    with ScriptedServer([sse([invented])]) as server:
+        backend = OpenAIBackend(base_url=server.url, model="scripted", max_retries=0, is_local=True)
+        answer = answer_question("청년 월세 지원 신청 마감일은 언제인가요?", search_over([RENT, LIBRARY]), backend,
+                                 load_profile())
+    assert answer.refused and answer.text == NOT_FOUND
+    assert [f.rule_id for f in answer.findings] == ["answer.withheld"]
+    assert answer.closest

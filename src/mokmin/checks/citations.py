@@ -39,7 +39,14 @@ def check_answer(answer: str, passages: Sequence[Passage]) -> list[Finding]:
                                         f"{len(passages)}개).", "이 문장은 근거가 확인되지 않았습니다.", SOURCE))
         good = [n for n in numbers if 1 <= n <= len(passages)]
         if not good:
-            if not bad:
+            if bad:
+                continue
+            nowhere = unsupported_terms(body, _merge(supports), generic) if supports else [body]
+            if nowhere:
+                findings.append(Finding("answer.unsupported", Severity.ERROR, s, e, sentence,
+                                        f"어느 자료에서도 확인되지 않는 내용입니다: {', '.join(nowhere)}.",
+                                        "이 문장은 쓰지 마세요. 원문 자료를 확인하세요.", SOURCE))
+            else:
                 findings.append(Finding("answer.uncited", Severity.WARNING, s, e, sentence,
                                         "출처 표시가 없는 문장입니다.", "자료에서 확인한 뒤 사용하세요.", SOURCE))
             continue

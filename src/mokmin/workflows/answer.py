@@ -143,8 +143,24 @@ def answer_question(
     timings["auto_citations"] = float(auto)
     findings = check_answer(text, shown) + corrections
     timings["check_s"] = time.perf_counter() - t
+    if not _has_supported_sentence(text, findings):
+        # nothing the model wrote is backed by the passages: say so instead of showing a guess
+        refusal = _refusal(question, hits, profile, backend, timings)
+        refusal.findings = [Finding("answer.withheld", Severity.INFO, 0, 0, "",
+                                    "모델의 답이 자료로 확인되지 않아 보여 주지 않았습니다: " + text[:200], None,
+                                    "citations")]
+        return refusal
     return Answer(question, text, shown, findings, False, backend=backend.name, prompt_id=prompt_id("answer"),
                   timings=timings)
+
+
+def _has_supported_sentence(text: str, findings: list[Finding]) -> bool:
+    """At least one sentence carries a valid citation and no error."""
+    bad_spans = [(f.start, f.end) for f in findings if f.severity is Severity.ERROR or f.rule_id == "answer.uncited"]
+    for s, e in split_sentences(text):
+        if CITATION_RE.search(text[s:e]) and not any(a < e and s < b for a, b in bad_spans):
+            return True
+    return False
 
 
 def _refusal(question, hits, profile, backend, timings) -> Answer:
