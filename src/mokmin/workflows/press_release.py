@@ -110,11 +110,12 @@ def _judge_body(output: str, lead: str, support: Support) -> tuple[list[str], li
     text = output.strip()
     if not text or compact(text) in ("없음", "없습니다"):
         return kept, removed
+    lead_sentences = [lead[a:b] for a, b in split_sentences(lead)]
     for s, e in split_sentences(text):
         sentence = text[s:e].strip().lstrip("-*□ㅇ○ ").strip()
         if not sentence or compact(sentence) in ("없음",):
             continue
-        reasons = _rejections(sentence, lead, kept, support)
+        reasons = _rejections(sentence, lead_sentences, kept, support)
         if reasons or len(kept) >= MAX_BODY_SENTENCES:
             removed.append(RemovedSentence(sentence, reasons or ["문장 수 한도 초과"]))
         else:
@@ -122,7 +123,7 @@ def _judge_body(output: str, lead: str, support: Support) -> tuple[list[str], li
     return kept, removed
 
 
-def _rejections(sentence: str, lead: str, kept: list[str], support: Support) -> list[str]:
+def _rejections(sentence: str, lead_sentences: list[str], kept: list[str], support: Support) -> list[str]:
     reasons = []
     if not sentence.endswith(("다.", "다")):
         reasons.append("기사체 평서문이 아님")
@@ -133,7 +134,6 @@ def _rejections(sentence: str, lead: str, kept: list[str], support: Support) -> 
     for f in check_factlock(sentence, support):
         if f.severity is Severity.ERROR:
             reasons.append(f.message)
-    lead_sentences = [lead[a:b] for a, b in split_sentences(lead)]
     for other in [*lead_sentences, *kept]:
         if difflib.SequenceMatcher(None, compact(sentence), compact(other)).ratio() >= 0.6:
             reasons.append("앞 문장과 같은 내용의 반복")
