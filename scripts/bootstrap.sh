@@ -30,6 +30,9 @@ system_packages() {
   python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
   # a Korean TrueType font: the tests write their own Korean PDF fixtures with it
   [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing+=(fonts-nanum)
+  # the Korean hunspell dictionary (spelling checker) and the headers the `hunspell` binding builds against
+  [ -f /usr/share/hunspell/ko.dic ] || missing+=(hunspell-ko)
+  [ -f /usr/include/hunspell/hunspell.h ] || missing+=(libhunspell-dev)
   if [ ${#missing[@]} -gt 0 ]; then
     say "시스템 패키지 설치: ${missing[*]}"
     need_root apt-get update -qq

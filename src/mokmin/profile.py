@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mokmin.checks.public_language import PublangTerm
 from mokmin.errors import ConfigError
 
 
@@ -80,6 +81,14 @@ class CityProfile(BaseModel):
     known_facts: list[str] = Field(
         default_factory=list,
         description="Standing public facts the fact-lock checker accepts (e.g. the mayor's name).",
+    )
+    custom_words: list[str] = Field(
+        default_factory=list,
+        description="The city's own words the spelling checker must accept (place names, programme names).",
+    )
+    public_language: list[PublangTerm] = Field(
+        default_factory=list,
+        description="The city's own hard words to refine ([[public_language]] term/refined), beside the bundled list.",
     )
 
     @property

@@ -27,6 +27,9 @@ def _register() -> None:
     app.add_typer(kb.app, name="kb")
     app.command("ask")(answer.ask)
     app.command("summarize")(answer.summarize)
+    from mokmin.cli import proofread
+
+    app.command("proofread")(proofread.proofread_command)
 
 
 _register()
