@@ -6,6 +6,11 @@ MRR per method, query latency, ingest throughput with and without embeddings, th
 replicated to ~100k chunks (latency and memory), and optionally `ask` with the embedded model.
 
     python bench/bench_kb.py ../shared/data/KorQuAD_v1.0_dev.json [--queries N] [--big 100000] [--ask 200]
+        [--unanswerable 50] [--calibrate 600]
+
+Unanswerable questions come two ways: KorQuAD questions searched with their own paragraph removed (the
+near-topic paragraphs of the same article remain, so these are hard) unless a remaining top passage still
+holds the answer, and city questions that Wikipedia paragraphs cannot answer (OFF_TOPIC).
 """
 
 from __future__ import annotations
@@ -211,6 +216,70 @@ def bench_big(args, kb):
           ("mode", "p50 / p95 ms", "excluding query embedding p50 / p95 ms", "p95 <= 50 ms"), rows)
 
 
+OFF_TOPIC = [
+    "대형 폐기물 배출 신고는 어떻게 하나요?", "청년 월세 지원 신청 자격이 어떻게 되나요?",
+    "여권 재발급에 필요한 서류는 무엇인가요?", "시청 민원실 운영 시간은 언제인가요?",
+    "음식물 쓰레기 수거 요일은 언제인가요?", "주차 위반 과태료는 얼마인가요?",
+    "출산 장려금은 얼마나 받을 수 있나요?", "전입 신고는 며칠 이내에 해야 하나요?",
+    "공공 와이파이 비밀번호는 무엇인가요?", "노인 일자리 사업 신청 기간은 언제인가요?",
+    "상수도 요금 감면 대상은 누구인가요?", "건축 허가 처리 기간은 며칠인가요?",
+    "재난지원금 지급 대상은 누구인가요?", "행정복지센터에서 무인 발급기를 쓸 수 있나요?",
+    "농업인 수당 지급일은 언제인가요?", "반려견 등록은 어디서 하나요?",
+    "장애인 주차 표지 발급 절차는 어떻게 되나요?", "지방세 납부 기한은 언제인가요?",
+    "시립 도서관 휴관일은 언제인가요?", "어린이집 입소 대기 신청은 어떻게 하나요?",
+]
+
+
+def gold_removed(kb, paths_to_pid, gold_pid):
+    """A search that never returns the question's own paragraph."""
+    def search(query, k, audience):
+        hits = kb.search(query, k=k + 6, audience=audience)
+        return [h for h in hits if paths_to_pid[h.source_path] != gold_pid][:k]
+    return search
+
+
+def unanswerable_sample(kb, paths_to_pid, sample, n, seed=5):
+    """KorQuAD questions whose remaining top passages (own paragraph removed) do not hold the answer."""
+    out = []
+    for q, pid, answers in random.Random(seed).sample(sample, min(len(sample), n * 3)):
+        rest = gold_removed(kb, paths_to_pid, pid)(q, 3, "public")
+        if not any(a in h.text for h in rest for a in answers):
+            out.append((q, pid, answers))
+        if len(out) == n:
+            break
+    return out
+
+
+def bench_calibrate(args, kb, paths_to_pid, sample):
+    """How the gate before the model separates answerable from unanswerable questions, per threshold."""
+    from mokmin.workflows.answer import best_coverage, coverage, question_terms
+
+    rng = random.Random(5)
+    answerable = rng.sample(sample, min(len(sample), args.calibrate))
+    scores = {"pooled": ([], [], []), "best single": ([], [], [])}
+    for q, pid, answers in answerable:
+        terms = question_terms(q)
+        hits = kb.search(q, k=12, audience="public")
+        rest = [h for h in hits if paths_to_pid[h.source_path] != pid][:3]
+        for name, fn in (("pooled", coverage), ("best single", best_coverage)):
+            scores[name][0].append(fn(terms, hits[:3]))
+            if not any(a in h.text for h in rest for a in answers):
+                scores[name][1].append(fn(terms, rest))
+    for q in OFF_TOPIC:
+        terms, hits = question_terms(q), kb.search(q, k=3, audience="public")
+        for name, fn in (("pooled", coverage), ("best single", best_coverage)):
+            scores[name][2].append(fn(terms, hits))
+    rows = []
+    for name, (ans, una, off) in scores.items():
+        for th in (0.4, 0.5, 0.6, 0.7, 0.8):
+            rows.append((name, th, f"{sum(c < th for c in ans) / len(ans):.3f}",
+                         f"{sum(c >= th for c in una) / len(una):.3f}", f"{sum(c >= th for c in off) / len(off):.3f}"))
+    n_una = len(scores["pooled"][1])
+    table(f"Gate before the model: term coverage of the top-3 passages ({len(answerable)} answerable, "
+          f"{n_una} with the own paragraph removed, {len(OFF_TOPIC)} off-topic city questions)",
+          ("coverage", "threshold", "answerable refused", "own-paragraph-removed passed", "off-topic passed"), rows)
+
+
 def f1(prediction: str, gold: str) -> float:
     norm = lambda s: re.sub(r"[^\w\s]", " ", s).split()  # noqa: E731
     p, g = norm(prediction), norm(gold)
@@ -247,13 +316,24 @@ def bench_ask(args, kb, paths_to_pid, sample):
             cite_gold += 1
     n = len(qs)
     answered = n - refused
+    extra = []
+    if args.unanswerable:
+        hard = unanswerable_sample(kb, paths_to_pid, sample, args.unanswerable)
+        hard_refused = sum(answer_question(q, gold_removed(kb, paths_to_pid, pid), backend, profile,
+                                           audience="public").refused for q, pid, _ in hard)
+        off_refused = sum(answer_question(q, kb.search, backend, profile, audience="public").refused
+                          for q in OFF_TOPIC)
+        extra = [(f"refused, own paragraph removed ({len(hard)} questions; higher is better)",
+                  f"{hard_refused / len(hard):.3f}"),
+                 (f"refused, off-topic city questions ({len(OFF_TOPIC)}; higher is better)",
+                  f"{off_refused / len(OFF_TOPIC):.3f}")]
     table(f"ask with the embedded model on {n} KorQuAD questions",
           ("metric", "value"),
           [("answer F1 (max over gold answers)", f"{statistics.mean(f1s):.3f}"),
            ("gold answer contained in the answer", f"{contains / n:.3f}"),
            ("citations all point at the gold paragraph (of answered)", f"{cite_gold / max(answered, 1):.3f}"),
            ("refused ('찾지 못했습니다')", f"{refused / n:.3f}"),
-           ("seconds per question p50 / p95", f"{pct(secs, 0.5):.1f} / {pct(secs, 0.95):.1f}")])
+           ("seconds per question p50 / p95", f"{pct(secs, 0.5):.1f} / {pct(secs, 0.95):.1f}"), *extra])
 
 
 def main() -> None:
@@ -264,6 +344,10 @@ def main() -> None:
                         help="run the retrieval comparison (--no-retrieval: only ingest/reuse, then --ask/--big)")
     parser.add_argument("--big", type=int, default=100_000, help="chunks for the scale test (0 = skip)")
     parser.add_argument("--ask", type=int, default=0, help="questions for the `ask` benchmark (0 = skip)")
+    parser.add_argument("--unanswerable", type=int, default=0,
+                        help="with --ask: also ask N questions with their paragraph removed, and the off-topic set")
+    parser.add_argument("--calibrate", type=int, default=0,
+                        help="questions for the refusal-gate calibration table (0 = skip; no model needed)")
     parser.add_argument("--home", type=Path, help="keep the indexed corpus here and reuse it on the next run")
     parser.add_argument("--model", help="GGUF for --ask (default: the installed embedded model)")
     args = parser.parse_args()
@@ -277,6 +361,8 @@ def main() -> None:
         home = args.home or Path(tmp)
         home.mkdir(parents=True, exist_ok=True)
         kb, paths_to_pid, sample = bench_retrieval(args, home, paragraphs, questions)
+        if args.calibrate:
+            bench_calibrate(args, kb, paths_to_pid, sample)
         if args.ask:
             bench_ask(args, kb, paths_to_pid, sample)
         if args.big:

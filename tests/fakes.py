@@ -11,6 +11,7 @@ import json
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,6 +35,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: Any
+    raw: bytes = b""  # every byte received: request line, headers and body
 
 
 def sse(pieces: list[str], finish: bool = True, done: bool = True) -> Reply:
@@ -62,9 +64,12 @@ def free_port() -> int:
 class ScriptedServer:
     """Serve scripted replies in order; after the script runs out, repeat ``default``."""
 
-    def __init__(self, replies: list[Reply] | None = None, default: Reply | None = None):
+    def __init__(self, replies: list[Reply] | None = None, default: Reply | None = None,
+                 respond: Callable[[Recorded], Reply] | None = None):
+        """``respond``, when given, builds each reply from the request instead of the script."""
         self.replies: deque[Reply] = deque(replies or [])
         self.default = default or error_json(500, "script exhausted")
+        self.respond = respond
         self.requests: list[Recorded] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -88,6 +93,8 @@ class ScriptedServer:
     def _next(self, recorded: Recorded) -> Reply:
         with self._lock:
             self.requests.append(recorded)
+            if self.respond is not None:
+                return self.respond(recorded)
             return self.replies.popleft() if self.replies else self.default
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -101,7 +108,8 @@ class ScriptedServer:
                     body: Any = json.loads(raw) if raw else None
                 except ValueError:
                     body = raw
-                reply = server._next(Recorded(self.command, self.path, dict(self.headers), body))
+                head = f"{self.requestline}\r\n{self.headers}".encode("latin-1", "replace")
+                reply = server._next(Recorded(self.command, self.path, dict(self.headers), body, head + raw))
                 if reply.hang and server._stop.wait(reply.hang):
                     return
                 data = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body

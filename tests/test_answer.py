@@ -9,7 +9,7 @@ from mokmin.checks.finding import Severity
 from mokmin.errors import InputError
 from mokmin.knowledge.types import Passage
 from mokmin.profile import Department, load_profile
-from mokmin.workflows.answer import NOT_FOUND, answer_question, coverage, focus, question_terms
+from mokmin.workflows.answer import NOT_FOUND, answer_question, best_coverage, coverage, focus, question_terms
 
 RENT = Passage(
     doc_id=1, chunk_id=11, title="2024년 청년 월세 지원 안내", source_path="/docs/rent.pdf", page=2, start=0, end=0,
@@ -122,3 +122,14 @@ def test_an_invented_uncited_answer_is_an_error_and_is_withheld():
     assert answer.refused and answer.text == NOT_FOUND
     assert [f.rule_id for f in answer.findings] == ["answer.withheld"]
     assert answer.closest
+
+
+def test_the_gate_needs_one_passage_that_covers_the_question(llama_backend):
+    # "월세" is only in one passage and "22:00 운영" only in another: together they cover the question,
+    # but no single passage speaks of it, so the model is never asked.
+    question = "청년 월세 상담 창구는 평일 몇 시까지 운영하나요?"
+    terms = question_terms(question)
+    assert coverage(terms, [RENT, LIBRARY]) >= 0.5
+    assert best_coverage(terms, [RENT, LIBRARY]) < 0.5
+    answer = answer_question(question, search_over([RENT, LIBRARY]), llama_backend, load_profile())
+    assert answer.refused and "generate_s" not in answer.timings

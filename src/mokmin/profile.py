@@ -77,7 +77,12 @@ class CityProfile(BaseModel):
     default_contact: Contact = Field(default_factory=Contact)
     departments: list[Department] = Field(default_factory=list)
     glossary: list[GlossaryEntry] = Field(default_factory=list)
-    ai_disclosure: str
+    ai_disclosure: str  # on drafts an official reviews before use (보도자료, 기획안, 답변서)
+    ai_answer_disclosure: str = Field(
+        default="※ 이 답변은 생성형 인공지능(목민)이 기관의 문서를 근거로 작성했으며 담당 공무원이 검토하지 않았습니다. "
+                "인용한 출처를 확인하세요.",
+        description="Shown with output nobody has reviewed yet (answers, summaries, translations).",
+    )
     known_facts: list[str] = Field(
         default_factory=list,
         description="Standing public facts the fact-lock checker accepts (e.g. the mayor's name).",

@@ -19,6 +19,9 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from mokmin.errors import ConfigError
 
 
+EgressPolicy = Literal["block", "mask", "allow"]
+
+
 def default_home() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
     base = Path(xdg) if xdg else Path.home() / ".local" / "share"
@@ -54,6 +57,24 @@ class OpenAISettings(BaseModel):
         default=False, description="Set true only for a server on this machine or inside the city network."
     )
     context_length: int = Field(default=8192, ge=512)
+    egress: EgressPolicy | None = Field(
+        default=None, description="Overrides the top-level egress policy for this backend; empty = inherit."
+    )
+
+
+class AuditSettings(BaseModel):
+    """The audit log (see mokmin.guard.audit): where it lives and how much content it keeps."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dir: Path | None = Field(default=None, description="Audit log folder; empty = $MOKMIN_HOME/audit.")
+    store_input: Literal["masked", "hash", "none"] = Field(
+        default="masked",
+        description="Input kept in a record: masked (personal data masked, cut at input_chars), hash, or none.",
+    )
+    store_output: bool = Field(default=False, description="Keep the full output text (default: hash only).")
+    input_chars: int = Field(default=2000, ge=0, le=1_000_000, description="Masked input kept, in characters.")
+    fsync: bool = Field(default=True, description="Flush every record to disk before returning.")
 
 
 class Settings(BaseSettings):
@@ -70,6 +91,12 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=700, ge=16, le=8192, description="Upper bound on generated tokens.")
     llamacpp: LlamaCppSettings = Field(default_factory=LlamaCppSettings)
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
+    egress: EgressPolicy = Field(
+        default="mask",
+        description="Prompts to a non-local backend: block (never send), mask (personal data masked "
+        "and restored in the answer) or allow (sent as is, audited).",
+    )
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @classmethod
     def settings_customise_sources(

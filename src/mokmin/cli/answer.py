@@ -46,6 +46,7 @@ def ask(
             "department": result.department.model_dump() if result.department else None,
             "findings": [f.to_dict() for f in result.findings],
             "backend": result.backend, "prompt_id": result.prompt_id, "timings": result.timings,
+            "disclosure": result.disclosure or None,
         })
         return
     out = stdout()
@@ -71,7 +72,7 @@ def ask(
         out.print(f"  [{i}] {escape(p.location())} — {escape(p.source_path)}{mark}")
     out.rule("검사")
     print_findings(result.findings, result.text, out)
-    out.print("[dim]생성형 인공지능(목민)이 문서를 근거로 쓴 답입니다. 출처를 확인한 뒤 사용하세요.[/dim]")
+    out.print(f"[dim]{escape(result.disclosure)}[/dim]")
 
 
 def summarize(
@@ -83,7 +84,7 @@ def summarize(
     from mokmin.llm.registry import get_backend
     from mokmin.workflows.summarize import summarize_document
 
-    settings, _ = context()
+    settings, city = context()
     doc = read_document(file)
     backend = get_backend(settings)
     err = stderr()
@@ -92,13 +93,14 @@ def summarize(
         if fmt is OutputFormat.text:
             err.print(f"[dim]{i}/{n} {escape(part.section.title)} 요약 완료[/dim]")
 
-    summary = summarize_document(doc, backend, on_section=progress)
+    summary = summarize_document(doc, backend, on_section=progress, disclosure=city.ai_answer_disclosure)
     if fmt is OutputFormat.json:
         print_json({
             "title": summary.title,
             "parts": [{"section": p.section.title, "pages": list(p.section.pages), "summary": p.summary,
                        "findings": [f.to_dict() for f in p.findings]} for p in summary.parts],
             "backend": summary.backend, "prompt_id": summary.prompt_id, "timings": summary.timings,
+            "disclosure": summary.disclosure,
         })
         return
     out = stdout()

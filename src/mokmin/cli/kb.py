@@ -118,6 +118,9 @@ def search(
 ) -> None:
     """지식베이스에서 관련 구절을 찾습니다."""
     results = _kb().search(query, k=k, audience=audience.value, mode=mode.value)
+    from mokmin.guard.audit import SearchEvent, record
+
+    record(SearchEvent(query=results.query, audience=audience.value, mode=mode.value, results=list(results)))
     if fmt is OutputFormat.json:
         print_json({
             "query": results.query, "truncated": results.truncated, "warnings": results.warnings,

@@ -19,16 +19,16 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from mokmin.cli import answer, check, draft, kb, model
+    from mokmin.cli import answer, audit, check, draft, kb, model, pii, proofread
 
     app.add_typer(model.app, name="model")
     app.add_typer(draft.app, name="draft")
     app.add_typer(check.app, name="check")
     app.add_typer(kb.app, name="kb")
+    app.add_typer(pii.app, name="pii")
+    app.add_typer(audit.app, name="audit")
     app.command("ask")(answer.ask)
     app.command("summarize")(answer.summarize)
-    from mokmin.cli import proofread
-
     app.command("proofread")(proofread.proofread_command)
 
 

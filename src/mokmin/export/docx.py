@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from mokmin.errors import InputError
+from mokmin.guard.audit import ExportEvent, record
 from mokmin.press.document import PLACEHOLDER_RE, ContactRow, PressRelease, placeholder
 
 FONT_EAST_ASIA = "맑은 고딕"  # the Korean name Word shows
@@ -62,7 +63,10 @@ def write_press_release_docx(
     if text:
         _disclosure_box(doc, text)
     _properties(doc, release, author=author, ai_generated=ai_generated, disclosure=text)
-    return _save_atomically(doc, path)
+    saved = _save_atomically(doc, path)
+    record(ExportEvent(workflow="export.docx", path=saved, format="docx", title=release.title,
+                       ai_generated=ai_generated, disclosure=text))
+    return saved
 
 
 def _setup_page_and_fonts(doc) -> None:

@@ -3,7 +3,8 @@
 Built-in kinds are registered in :data:`BACKENDS` exactly as a new kind would be: a
 :class:`BackendKind` with a ``build`` function and a ``cache_key`` function over the settings.
 :func:`get_backend` returns the same backend object for equal settings, so the embedded model is
-loaded once however many workflows ask for it.
+loaded once however many workflows ask for it. A non-local backend is returned wrapped in the egress
+guard (:mod:`mokmin.guard.egress`), a thin new wrapper per call around the shared backend.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ _cache_lock = threading.Lock()
 
 
 def get_backend(settings: Settings) -> Backend:
-    """The backend ``settings.backend`` names, shared by every caller with the same settings."""
+    """The backend ``settings.backend`` names, shared by every caller with the same settings
+    (non-local ones behind the egress guard)."""
     kind = BACKENDS.get(settings.backend)
     if kind is None:
         raise ConfigError(
@@ -92,7 +94,10 @@ def get_backend(settings: Settings) -> Backend:
         backend = _cache.get(key)
         if backend is None:
             backend = _cache[key] = kind.build(settings)
-        return backend
+    # Every non-local backend leaves here behind the egress guard (mask/block/allow + audit).
+    from mokmin.guard.egress import guard_backend
+
+    return guard_backend(backend, settings)
 
 
 def clear_backend_cache() -> None:

@@ -14,6 +14,7 @@ from mokmin.checks.finding import Finding, Severity
 from mokmin.checks.press_release import build_support, check_press_release
 from mokmin.checks.press_style import BOILERPLATE, EFFECT
 from mokmin.checks.support import Support, compact
+from mokmin.guard.audit import audited
 from mokmin.llm.base import Backend, GenerationOptions
 from mokmin.press.brief import Brief
 from mokmin.press.document import PressRelease
@@ -54,6 +55,7 @@ class Draft:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
+@audited("press_release")
 def draft_press_release(
     brief: Brief,
     profile: CityProfile,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from mokmin.checks.citations import unsupported_terms
 from mokmin.checks.finding import Finding, Severity
 from mokmin.checks.support import Support, generic_nouns
+from mokmin.guard.audit import audited
 from mokmin.knowledge.types import Block, ParsedDocument
 from mokmin.llm.base import Backend, GenerationOptions
 from mokmin.text.korean import split_sentences
@@ -21,6 +22,7 @@ from mokmin.workflows.prompts import prompt_id, render_messages
 
 SECTION_CHARS = 1500
 MAX_SECTIONS = 12
+DEFAULT_DISCLOSURE = "※ 생성형 인공지능(목민)이 부분별로 요약한 초안입니다. 원문과 대조한 뒤 사용하세요."
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Summary:
     backend: str
     prompt_id: str
     timings: dict[str, float] = field(default_factory=dict)
+    disclosure: str = DEFAULT_DISCLOSURE  # the profile's ai_disclosure when the caller gives it
 
     def to_markdown(self) -> str:
         lines = [f"# {self.title} 요약", ""]
@@ -58,7 +61,7 @@ class Summary:
             lines.append(f"## {part.section.title}" + (f" ({label})" if label else ""))
             lines.append(f"- {part.summary}" + (f" [{label}]" if label else ""))
             lines.append("")
-        lines.append("※ 생성형 인공지능(목민)이 부분별로 요약한 초안입니다. 원문과 대조한 뒤 사용하세요.")
+        lines.append(self.disclosure)
         return "\n".join(lines) + "\n"
 
     @property
@@ -111,11 +114,13 @@ def _split_text(text: str, max_chars: int) -> list[str]:
     return out
 
 
+@audited("summarize")
 def summarize_document(
     doc: ParsedDocument,
     backend: Backend,
     *,
     on_section: Callable[[int, int, SectionSummary], None] | None = None,
+    disclosure: str = "",
 ) -> Summary:
     sections = split_sections(doc)
     parts: list[SectionSummary] = []
@@ -137,4 +142,5 @@ def summarize_document(
         if on_section:
             on_section(i + 1, len(sections), part)
     return Summary(doc.title, parts, backend.name, prompt_id("summarize_section"),
-                   timings={"total_s": time.perf_counter() - t0, "sections": float(len(sections))})
+                   timings={"total_s": time.perf_counter() - t0, "sections": float(len(sections))},
+                   disclosure=disclosure or DEFAULT_DISCLOSURE)
