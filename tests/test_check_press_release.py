@@ -116,12 +116,23 @@ CLEAN = """당진시, 전직원 생성형 AI 교육 개최
 """
 
 
-def _check(text, origin="ai"):
-    return check_press_release(text, parse_structured(BRIEF, fmt="yaml"), load_profile(), origin=origin)
+def _check(text, origin="ai", writing=False):
+    return check_press_release(text, parse_structured(BRIEF, fmt="yaml"), load_profile(), origin=origin,
+                               writing=writing)
 
 
 def test_a_correct_release_stays_clean():
     assert _check(CLEAN) == []
+
+
+def test_the_proofreader_runs_on_the_release_body_only_and_only_suggests():
+    findings = _check(CLEAN, writing=True)
+    assert {f.source for f in findings} <= {"spelling", "public_language"}
+    assert all(f.severity is not Severity.ERROR and not f.safe_fix for f in findings)
+    assert {f.text for f in findings} == {"전직원", "AI"}  # 전 직원 (띄어쓰기), 인공 지능 (공공언어)
+    assert not any("김민수" in f.text or "정보통신과" in f.text for f in findings)  # not in the 담당 table
+    spaced = _check(CLEAN.replace("전직원", "전 직원"), writing=True)
+    assert {f.text for f in spaced} == {"AI"}
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ def build_support(brief: Brief, profile: CityProfile) -> Support:
 
 
 def check_press_release(
-    draft: str, brief: Brief, profile: CityProfile, *, origin: Origin = "unknown"
+    draft: str, brief: Brief, profile: CityProfile, *, origin: Origin = "unknown", writing: bool = True
 ) -> list[Finding]:
     support = build_support(brief, profile)
     layout = parse_layout(draft)
@@ -26,7 +26,24 @@ def check_press_release(
         draft, layout, support, title_max=profile.press.title_max_chars, origin=origin,
         disclosure_text=profile.ai_disclosure,
     )
+    if writing:
+        findings += writing_findings(draft, regions, profile)
     return _dedupe(sort_findings(findings))
+
+
+def writing_findings(draft: str, regions: list[tuple[int, int]], profile: CityProfile) -> list[Finding]:
+    """The proofreader's findings (notation, spelling, public language, discrimination) inside ``regions``.
+
+    The same engine as ``mokmin proofread --mode press``; its sentence rules are left out here because
+    check_press_style already ran them on the release.
+    """
+    from mokmin.workflows.proofread import normalize_text, proofread
+
+    if normalize_text(draft) != draft:  # offsets must index the draft itself
+        return []
+    result = proofread(draft, mode="press", profile=profile)
+    return [f for f in result.findings
+            if f.source != "press_style" and any(s <= f.start and f.end <= e for s, e in regions)]
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
