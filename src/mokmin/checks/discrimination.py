@@ -52,7 +52,7 @@ def _form_pattern(form: str) -> str:
 @lru_cache(maxsize=1)
 def load_terms() -> tuple[DiscriminationTerm, ...]:
     """The packaged expression list."""
-    path = resources.files("mokmin.data").joinpath("wordlists/discrimination_terms.jsonl")
+    path = resources.files("mokmin") / "data" / "wordlists" / "discrimination_terms.jsonl"
     terms = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
