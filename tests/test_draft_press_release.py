@@ -171,3 +171,22 @@ def test_check_exit_code_through_the_real_entry_point(fixtures_dir):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert "고객 응대 시스템" in proc.stdout
+
+
+def test_a_draft_with_a_discriminatory_expression_is_held_until_reviewed(tmp_path, monkeypatch):
+    brief = tmp_path / "brief.yaml"
+    brief.write_text("일시: 2024. 5. 7.(화) 14:00\n장소: 시청 대회의실\n행사: 장애우와 함께하는 한마음 체육대회\n"
+                     "주재: 오성환 시장\n참석: 시민 300명\n", encoding="utf-8")
+    out = tmp_path / "release.docx"
+    with ScriptedServer([sse(["없음"]), sse(["없음"])]) as server:
+        monkeypatch.setenv("MOKMIN_BACKEND", "openai")
+        monkeypatch.setenv("MOKMIN_OPENAI__BASE_URL", server.url)
+        monkeypatch.setenv("MOKMIN_OPENAI__IS_LOCAL", "true")
+        held = _invoke(["draft", "press-release", str(brief), "--docx", str(out), "--no-model-extract"])
+        assert held.exit_code == 0, held.output
+        assert "검토 보류" in held.output and "discrimination.term" in held.output and "장애인" in held.output
+        assert not out.exists()  # nothing leaves as a document until an official has looked
+        reviewed = _invoke(["draft", "press-release", str(brief), "--docx", str(out), "--no-model-extract",
+                            "--reviewed"])
+    assert reviewed.exit_code == 0, reviewed.output
+    assert out.exists()

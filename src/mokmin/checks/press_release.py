@@ -32,7 +32,8 @@ def check_press_release(
 
 
 def writing_findings(draft: str, regions: list[tuple[int, int]], profile: CityProfile) -> list[Finding]:
-    """The proofreader's findings (notation, spelling, public language, discrimination) inside ``regions``.
+    """The proofreader's findings (notation, spelling, public language, discrimination) and the social-bias
+    classifier's, inside ``regions``.
 
     The same engine as ``mokmin proofread --mode press``; its sentence rules are left out here because
     check_press_style already ran them on the release.
@@ -41,9 +42,11 @@ def writing_findings(draft: str, regions: list[tuple[int, int]], profile: CityPr
 
     if normalize_text(draft) != draft:  # offsets must index the draft itself
         return []
+    from mokmin.checks.bias import check_bias
+
     result = proofread(draft, mode="press", profile=profile)
-    return [f for f in result.findings
-            if f.source != "press_style" and any(s <= f.start and f.end <= e for s, e in regions)]
+    findings = [f for f in result.findings if f.source != "press_style"] + check_bias(draft)
+    return [f for f in findings if any(s <= f.start and f.end <= e for s, e in regions)]
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -45,6 +45,7 @@ def press_release(
     fmt: Annotated[OutputFormat, typer.Option("--format", help="text 또는 json")] = OutputFormat.text,
     profile: Annotated[Path | None, typer.Option(help="기관 프로필 TOML (기본: 설정값 또는 당진시)")] = None,
     model_extract: Annotated[bool, typer.Option(help="규칙으로 못 찾은 사실을 모델로 추출(검증 후 사용)")] = True,
+    reviewed: Annotated[bool, typer.Option("--reviewed", help="편향·차별 표현 경고를 검토했음: 보류된 초안도 DOCX로 저장")] = False,
 ) -> None:
     """브리프로 보도자료 초안을 쓰고, 모든 사실을 브리프와 대조해 검사합니다."""
     from mokmin.llm.base import GenerationOptions
@@ -70,7 +71,8 @@ def press_release(
     if streaming:
         err.print()
     docx_path = None
-    if not no_docx:
+    held = draft.held_for_review
+    if not no_docx and not (held and not reviewed):
         from mokmin.export.docx import write_press_release_docx
 
         target = docx or Path(f"보도자료-{draft.created:%Y%m%d-%H%M%S}.docx")
@@ -90,6 +92,7 @@ def press_release(
             "created": draft.created.isoformat(),
             "timings": draft.timings,
             "docx": str(docx_path) if docx_path else None,
+            "held_for_review": bool(held),
         })
         return
     out = stdout()
@@ -98,6 +101,10 @@ def press_release(
     out.print(escape(draft.release.to_markdown() if markdown else draft.text))
     out.rule("검사")
     print_findings(draft.findings, draft.text, out)
+    if held:
+        out.print(f"\n[bold red]검토 보류[/bold red]: 편향·차별로 읽힐 수 있는 표현 {len(held)}건이 있습니다. "
+                  + ("검토했다고 표시해 DOCX를 저장했습니다." if reviewed else
+                     "담당자가 확인한 뒤 --reviewed 를 붙여 다시 실행해야 DOCX를 저장합니다."))
     if draft.removed:
         out.print(f"\n[bold]검증에서 뺀 모델 문장 {len(draft.removed)}개[/bold] (검사를 통과하지 못해 싣지 않음)")
         for r in draft.removed:

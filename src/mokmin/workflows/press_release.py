@@ -36,6 +36,9 @@ class RemovedSentence:
     reasons: list[str]
 
 
+HOLD_SOURCES = frozenset({"bias", "discrimination"})
+
+
 @dataclass
 class Draft:
     """The result of a generating workflow: the text, its findings and how it was made."""
@@ -53,6 +56,11 @@ class Draft:
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def held_for_review(self) -> list[Finding]:
+        """Bias or discrimination findings: the draft waits for an official's explicit review of them."""
+        return [f for f in self.findings if f.source in HOLD_SOURCES]
 
 
 @audited("press_release")
