@@ -19,7 +19,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from mokmin.cli import answer, audit, check, draft, kb, model, pii, proofread
+    from mokmin.cli import answer, audit, check, draft, kb, model, pii, proofread, translate
 
     app.add_typer(model.app, name="model")
     app.add_typer(draft.app, name="draft")
@@ -30,6 +30,8 @@ def _register() -> None:
     app.command("ask")(answer.ask)
     app.command("summarize")(answer.summarize)
     app.command("proofread")(proofread.proofread_command)
+    app.command("translate")(translate.translate)
+    app.command("rewrite")(translate.rewrite)
 
 
 _register()
