@@ -12,6 +12,7 @@ from mokmin.checks.support import Support
 from mokmin.checks.translation_values import extract_values
 from mokmin.cli.main import app
 from mokmin.errors import InputError
+from mokmin.llm.base import GenerationOptions
 from mokmin.profile import load_profile
 from mokmin.workflows.rewrite import check_register_for, check_rewrite, rewrite
 
@@ -80,8 +81,6 @@ def test_register_follows_the_style():
 
 
 def test_bad_input_is_a_korean_input_error():
-    from mokmin.llm.base import GenerationOptions
-
     class Unused:  # rewrite must refuse before any model call
         name, is_local, context_length = "unused", True, 0
 
@@ -119,7 +118,8 @@ def test_cli_flags_a_changed_number_and_exits_1(monkeypatch, tmp_path):
 @pytest.mark.model
 def test_real_model_rewrite_reports_every_number_it_changed(llama_backend):
     original = "행정복지센터는 3월 27일부터 주민 40명을 대상으로 스마트폰 활용 교육을 실시한다."
-    result = rewrite(original, style="plain", profile=PROFILE, backend=llama_backend)
+    result = rewrite(original, style="plain", profile=PROFILE, backend=llama_backend,
+                     options=GenerationOptions(temperature=0.0, max_tokens=90))
     assert len(result.alignment) == 1 and result.alignment[0][0] == original
     assert result.text.strip() and result.prompt_id.startswith("rewrite@")
     kept = {n.value for n in extract_values(result.text, "ko").numbers} | {

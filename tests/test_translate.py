@@ -20,6 +20,7 @@ from mokmin.cli.main import app
 from mokmin.errors import InputError
 from mokmin.profile import GlossaryEntry, load_profile
 from mokmin.text.english import split_english_sentences
+from mokmin.text.korean import split_sentences
 from mokmin.workflows.translate import (
     _drop_repeated_sentences,
     clean_output,
@@ -71,6 +72,7 @@ def test_correct_korean_to_english_translations_have_no_findings(src, tgt):
     ("About 1,200 residents attended the festival at 2 p.m.", "주민 약 1,200명이 오후 2시 축제에 참석했습니다."),
     ("The subsidy is 300,000 won per household.", "지원금은 가구당 30만 원이다."),
     ("Apply at the Administrative Welfare Center.", "행정복지센터에 신청하십시오."),
+    ("In June, the Commission published the results.", "6월에 위원회는 결과를 발표했다."),
 ])
 def test_correct_english_to_korean_translations_have_no_findings(src, tgt):
     assert en2ko(src, tgt) == []
@@ -159,6 +161,9 @@ def test_register_banmal_is_an_error_haeyo_a_warning_formal_endings_pass():
     formal = "회의를 열었다. 신청을 받습니다. 신청하십시오. 가능합니까? 참석 인원 30명. 개최 예정임. “같이 가자.”"
     assert check_register(formal) == []
     assert rules(check_register("회의를 열었습니다.", accept=("da",))) == ["register.style"]
+    # kiwi splits this sentence after the connective "같아"; a split without punctuation is no ending
+    connective = "전문가들은 협의를 이룰 수 없을 것 같아 주제관의 주관성을 높일 수 있는 힘들어 보일 것 같습니다."
+    assert len(split_sentences(connective)) == 2 and check_register(connective) == []
 
 
 # --- values, terms and sentences -------------------------------------------------------------------------

@@ -230,6 +230,9 @@ def check_register(text: str, *, accept: Sequence[Register] = ("hamnida", "da", 
         sentence = text[s:e]
         if sentence.rstrip(" .!?").endswith(("”", "\"", "’", "'", "」", "』")):
             continue
+        rest_of_line = text[e:].split("\n", 1)[0]
+        if not sentence.endswith((".", "!", "?", "…")) and rest_of_line.strip():
+            continue  # kiwi split inside a sentence (a connective -아/-어 read as an ending)
         ending = _final_ending(sentence)
         if ending is None:
             continue

@@ -44,7 +44,7 @@ EN_DATES = [
     # (on) the 27th
     re.compile(_WD_PRE + r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b" + _WD_POST),
     # in March (May only with a date, it is also a verb)
-    re.compile(r"(?:in|of|since|until|from|by|during)\s+(?P<mon>January|February|March|April|June|July|August|"
+    re.compile(r"\b(?i:in|of|since|until|from|by|during)\s+(?P<mon>January|February|March|April|June|July|August|"
                r"September|October|November|December)\b"),
 ]
 EN_TIME = re.compile(
