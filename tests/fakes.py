@@ -127,3 +127,54 @@ class ScriptedServer:
                 pass
 
         return Handler
+
+
+class ObedientBackend:
+    """A worst-case local model for injection tests: it does whatever an instruction that reaches it asks.
+
+    ``obey`` maps a trigger (the text of an injected instruction) to the reply the attacker wants. When a
+    trigger appears in the messages it receives (the empty trigger always does), it replies with that text
+    after filling ``{system}`` (its system message: it prints its prompt), ``{previous}`` (the user messages
+    of its earlier calls: a server that remembers other people's conversations) and ``{supported}`` (the
+    first sentence of passage [1] with ``[1]``, so the reply also holds one properly cited sentence).
+    Otherwise it replies ``default`` (same placeholders). ``calls`` keeps every request, ``obeyed`` the
+    triggers it acted on. Tied to the answer prompt's framing only for ``{supported}`` (passages between
+    lines of three double quotes).
+    """
+
+    name, is_local, context_length = "obedient", True, 8192
+
+    def __init__(self, obey: dict[str, str] | None = None, default: str = "{supported}"):
+        self.obey = dict(obey or {})
+        self.default = default
+        self.calls: list[list[Any]] = []
+        self.obeyed: list[str] = []
+
+    def stream(self, messages, options):
+        self.calls.append(list(messages))
+        prompt = "\n".join(m.content for m in messages)
+        reply = self.default
+        for trigger, wanted in self.obey.items():
+            if trigger in prompt:
+                self.obeyed.append(trigger)
+                reply = wanted
+                break
+        system = next((m.content for m in messages if m.role == "system"), "")
+        previous = " ".join(m.content for call in self.calls[:-1] for m in call if m.role == "user")
+        reply = reply.replace("{system}", system).replace("{previous}", previous)
+        user = next((m.content for m in reversed(messages) if m.role == "user"), "")
+        reply = reply.replace("{supported}", _first_passage_sentence(user))
+        for i in range(0, len(reply), 16):  # streamed in pieces, like a real model
+            yield reply[i : i + 16]
+
+
+def _first_passage_sentence(user_message: str) -> str:
+    parts = user_message.split('"""')
+    if len(parts) < 3:
+        return ""
+    first = parts[1].strip()
+    for end in ("다. ", "다.\n", "요. ", ". "):
+        if end in first:
+            first = first[: first.index(end) + len(end) - 2]
+            break
+    return first.rstrip(".") + " [1]." if first else ""

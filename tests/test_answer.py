@@ -133,3 +133,15 @@ def test_the_gate_needs_one_passage_that_covers_the_question(llama_backend):
     assert best_coverage(terms, [RENT, LIBRARY]) < 0.5
     answer = answer_question(question, search_over([RENT, LIBRARY]), llama_backend, load_profile())
     assert answer.refused and "generate_s" not in answer.timings
+
+
+def test_an_answer_of_citation_marks_only_is_a_refusal():
+    from fakes import ScriptedServer, sse
+
+    from mokmin.llm.openai import OpenAIBackend
+
+    with ScriptedServer([sse(["[1]"])]) as server:
+        backend = OpenAIBackend(base_url=server.url, model="scripted", max_retries=0, is_local=True)
+        answer = answer_question("청년 월세 지원 금액은 한 달에 최대 얼마인가요?", search_over([RENT, LIBRARY]), backend,
+                                 load_profile())
+    assert answer.refused and answer.text == NOT_FOUND and answer.closest

@@ -12,6 +12,8 @@ from mokmin.checks.citations import CITATION_RE, attribute_citations, check_answ
 from mokmin.checks.finding import Finding, Severity
 from mokmin.errors import InputError
 from mokmin.guard.audit import audited
+from mokmin.guard.injection import REFUSAL, neutralise, quarantine_passages, screen_question
+from mokmin.guard.output_screen import screen_answer, staff_texts
 from mokmin.knowledge.types import Audience, Passage
 from mokmin.llm.base import Backend, GenerationOptions
 from mokmin.profile import CityProfile, Department
@@ -128,17 +130,21 @@ def answer_question(
     on_token: Callable[[str], None] | None = None,
 ) -> Answer:
     question = validate_question(question)
+    threats = screen_question(question)
+    if threats:  # an injection attempt: refused before any search or model call
+        return Answer(question, REFUSAL, [], threats, True, backend=backend.name, prompt_id=prompt_id("answer"))
     timings: dict[str, float] = {}
     t = time.perf_counter()
     hits = search(question, 8, audience)
+    hits = [p for p in hits if audience == "staff" or p.audience == "public"]  # the scope is checked, not trusted
     timings["search_s"] = time.perf_counter() - t
     terms = question_terms(question)
-    top = hits[:PASSAGES_IN_PROMPT]
+    top, quarantined, guard_findings = quarantine_passages(hits[:PASSAGES_IN_PROMPT])
     if not top or best_coverage(terms, top) < min_coverage:
         return _refusal(question, hits, profile, backend, timings)
     shown = [_with_text(p, focus(p, terms)) for p in top]
     messages = render_messages(
-        "answer", question=question,
+        "answer", question=neutralise(question),
         passages=[{"location": p.location(), "text": p.text} for p in shown],
     )
     t = time.perf_counter()
@@ -149,23 +155,36 @@ def answer_question(
             on_token(piece)
     timings["generate_s"] = time.perf_counter() - t
     text = _clean("".join(pieces))
-    if NOT_FOUND[:12] in text or not text:
+    if NOT_FOUND[:12] in text or not _has_content(text):
         return _refusal(question, hits, profile, backend, timings)
     t = time.perf_counter()
     text, corrections = repair_citations(text, shown)
     text, auto = attribute_citations(text, shown)
     timings["auto_citations"] = float(auto)
     findings = check_answer(text, shown) + corrections
+    screened = screen_answer(text, findings, shown, instructions=messages[0].content, question=question,
+                             removed=quarantined, staff=staff_texts(search, text) if audience == "public" else ())
     timings["check_s"] = time.perf_counter() - t
+    if screened.withheld:  # the model was steered (prompt, staff text, injected content): show none of it
+        refusal = _refusal(question, hits, profile, backend, timings)
+        refusal.findings = guard_findings + screened.breaches
+        return refusal
+    text, findings = screened.text, screened.findings + guard_findings
     if not _has_supported_sentence(text, findings):
-        # nothing the model wrote is backed by the passages: say so instead of showing a guess
+        # nothing the model wrote is backed by the passages: say so instead of showing a guess (and do not
+        # repeat it in the finding either: it may hold what must not be shown)
         refusal = _refusal(question, hits, profile, backend, timings)
         refusal.findings = [Finding("answer.withheld", Severity.INFO, 0, 0, "",
-                                    "모델의 답이 자료로 확인되지 않아 보여 주지 않았습니다: " + text[:200], None,
-                                    "citations")]
+                                    "모델의 답이 자료로 확인되지 않아 보여 주지 않았습니다.", None,
+                                    "citations")] + guard_findings
         return refusal
     return Answer(question, text, shown, findings, False, backend=backend.name, prompt_id=prompt_id("answer"),
                   timings=timings, disclosure=profile.ai_answer_disclosure)
+
+
+def _has_content(text: str) -> bool:
+    """Something besides citation marks and punctuation (the small model sometimes answers just "[2]")."""
+    return bool(re.search(r"\w", CITATION_RE.sub("", text)))
 
 
 def _has_supported_sentence(text: str, findings: list[Finding]) -> bool:

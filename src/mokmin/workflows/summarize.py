@@ -15,6 +15,8 @@ from mokmin.checks.citations import unsupported_terms
 from mokmin.checks.finding import Finding, Severity
 from mokmin.checks.support import Support, generic_nouns
 from mokmin.guard.audit import audited
+from mokmin.guard.injection import neutralise, quarantine, quarantine_note
+from mokmin.guard.output_screen import SUMMARY_WITHHELD, find_breaches
 from mokmin.knowledge.types import Block, ParsedDocument
 from mokmin.llm.base import Backend, GenerationOptions
 from mokmin.text.korean import split_sentences
@@ -127,13 +129,20 @@ def summarize_document(
     t0 = time.perf_counter()
     generic = generic_nouns()
     for i, section in enumerate(sections):
-        messages = render_messages("summarize_section", title=doc.title, section=section.title,
-                                   text=section.text[: SECTION_CHARS + 200])
+        cleaned = quarantine(section.text)  # instructions hidden in the document never reach the model
+        messages = render_messages("summarize_section", title=neutralise(doc.title),
+                                   section=neutralise(section.title), text=cleaned.text[: SECTION_CHARS + 200])
         text = "".join(backend.stream(messages, GenerationOptions(temperature=0.0, max_tokens=120))).strip()
         text = " ".join(text.split())
-        findings = []
-        missing = unsupported_terms(text, Support.build(section.title + "\n" + section.text), generic)
-        if missing:
+        findings = quarantine_note(cleaned, section.title)
+        breaches = find_breaches(text, instructions=messages[0].content, removed=cleaned.removed,
+                                 allowed=[doc.title, section.title, cleaned.text])
+        source = Support.build(section.title + "\n" + cleaned.text)
+        missing = [] if breaches else unsupported_terms(text, source, generic)
+        if breaches:
+            text = SUMMARY_WITHHELD
+            findings.extend(breaches)
+        elif missing:
             findings.append(Finding("summary.unsupported", Severity.WARNING, 0, len(text), text,
                                     f"'{section.title}' 부분의 원문에서 확인되지 않는 말: {', '.join(missing)}.",
                                     "원문과 대조하세요.", "summarize"))
