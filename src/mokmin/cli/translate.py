@@ -42,21 +42,8 @@ def translate(
     backend = get_backend(settings)
     result = run_translate(text, direction=direction, profile=city, backend=backend,  # type: ignore[arg-type]
                            on_sentence=_progress(fmt))
-    if fmt is OutputFormat.json:
-        print_json({
-            "direction": result.direction, "text": result.text,
-            "alignment": [{"source": s, "target": t} for s, t in result.alignment],
-            "findings": [f.to_dict() for f in result.findings], "retries": result.retries,
-            "backend": result.backend, "prompt_id": result.prompt_id, "timings": result.timings,
-        })
-    else:
-        out = stdout()
-        out.print(escape(result.text))
-        out.rule("검사")
-        print_findings(result.findings, result.text, out)
-        out.print("[dim]생성형 인공지능(목민)이 번역한 초안입니다. 공개 전에 담당자가 검토하세요.[/dim]")
-    if result.errors:
-        raise typer.Exit(1)
+    _report(result, fmt, {"direction": result.direction, "retries": result.retries},
+            "생성형 인공지능(목민)이 번역한 초안입니다. 공개 전에 담당자가 검토하세요.")
 
 
 def rewrite(
@@ -79,11 +66,17 @@ def rewrite(
     backend = get_backend(settings)
     result = run_rewrite(text, style=style.value, profile=city, backend=backend,  # type: ignore[arg-type]
                          on_sentence=_progress(fmt))
+    _report(result, fmt, {"style": result.style, "proofread": result.proofread},
+            "생성형 인공지능(목민)이 고쳐 쓴 초안입니다. 원문과 비교해 검토하세요.")
+
+
+def _report(result, fmt: OutputFormat, fields: dict, notice: str) -> None:
+    """Print a translation or rewrite (text or JSON) and exit 1 when an error finding remains."""
     if fmt is OutputFormat.json:
         print_json({
-            "style": result.style, "text": result.text,
+            **fields, "text": result.text,
             "alignment": [{"source": s, "target": t} for s, t in result.alignment],
-            "findings": [f.to_dict() for f in result.findings], "proofread": result.proofread,
+            "findings": [f.to_dict() for f in result.findings],
             "backend": result.backend, "prompt_id": result.prompt_id, "timings": result.timings,
         })
     else:
@@ -91,7 +84,7 @@ def rewrite(
         out.print(escape(result.text))
         out.rule("검사")
         print_findings(result.findings, result.text, out)
-        out.print("[dim]생성형 인공지능(목민)이 고쳐 쓴 초안입니다. 원문과 비교해 검토하세요.[/dim]")
+        out.print(f"[dim]{notice}[/dim]")
     if result.errors:
         raise typer.Exit(1)
 
