@@ -44,3 +44,10 @@ def llama_backend(model_path):
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that load the real embedded model are marked ``model`` (``-m "not model"`` runs the fast rest)."""
+    for item in items:
+        if {"llama_backend", "model_path"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)

@@ -145,3 +145,29 @@ def test_an_answer_of_citation_marks_only_is_a_refusal():
         answer = answer_question("청년 월세 지원 금액은 한 달에 최대 얼마인가요?", search_over([RENT, LIBRARY]), backend,
                                  load_profile())
     assert answer.refused and answer.text == NOT_FOUND and answer.closest
+
+
+def test_a_discriminatory_expression_in_the_answer_is_flagged():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fakes import ObedientBackend
+
+    care = Passage(
+        doc_id=3, chunk_id=31, title="돌봄 지원 안내", source_path="/docs/care.hwpx", page=1, start=0, end=0,
+        text="결손가정 아동에게는 방과 후 돌봄 서비스를 우선 제공한다. 신청은 행정복지센터에서 받는다.",
+        score=1.0, audience="public",
+    )
+    plain = Passage(
+        doc_id=4, chunk_id=41, title="돌봄 지원 안내", source_path="/docs/care2.hwpx", page=1, start=0, end=0,
+        text="한부모가족 아동에게는 방과 후 돌봄 서비스를 우선 제공한다. 신청은 행정복지센터에서 받는다.",
+        score=1.0, audience="public",
+    )
+    question = "방과 후 돌봄 서비스는 누구에게 우선 제공하나요?"
+    flagged = answer_question(question, search_over([care]), ObedientBackend(), load_profile(), audience="public")
+    clean = answer_question(question, search_over([plain]), ObedientBackend(), load_profile(), audience="public")
+    assert not flagged.refused and not clean.refused
+    terms = [f for f in flagged.findings if f.rule_id == "discrimination.term"]
+    assert terms and flagged.text[terms[0].start:terms[0].end] == "결손가정"
+    assert not [f for f in clean.findings if f.source in ("discrimination", "bias")]

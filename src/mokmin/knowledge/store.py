@@ -191,6 +191,8 @@ class Store:
         return IndexData(generation, ids, public, terms, vec_ids, vectors, vec_public)
 
     def passages(self, chunk_ids: Sequence[int]) -> dict[int, sqlite3.Row]:
+        # ids SQLite cannot hold (from a URL, say) name no chunk
+        chunk_ids = [i for i in chunk_ids if -(2**63) <= i < 2**63]
         if not chunk_ids:
             return {}
         marks = ",".join("?" * len(chunk_ids))

@@ -169,7 +169,7 @@ def answer_question(
         refusal = _refusal(question, hits, profile, backend, timings)
         refusal.findings = guard_findings + screened.breaches
         return refusal
-    text, findings = screened.text, screened.findings + guard_findings
+    text, findings = screened.text, screened.findings + guard_findings + writing_bias(text)
     if not _has_supported_sentence(text, findings):
         # nothing the model wrote is backed by the passages: say so instead of showing a guess (and do not
         # repeat it in the finding either: it may hold what must not be shown)
@@ -180,6 +180,14 @@ def answer_question(
         return refusal
     return Answer(question, text, shown, findings, False, backend=backend.name, prompt_id=prompt_id("answer"),
                   timings=timings, disclosure=profile.ai_answer_disclosure)
+
+
+def writing_bias(text: str) -> list[Finding]:
+    """Discriminatory expressions and social-bias judgements in a generated answer (warnings for the reader)."""
+    from mokmin.checks.bias import check_bias
+    from mokmin.checks.discrimination import check_discrimination
+
+    return check_discrimination(text) + check_bias(text)
 
 
 def _has_content(text: str) -> bool:
