@@ -137,11 +137,26 @@ def load_profile(path: Path | None = None) -> CityProfile:
         raise ConfigError(
             f"기관 프로필을 읽을 수 없습니다: {path} ({exc})", "UTF-8로 저장한 TOML 파일인지 확인하세요."
         ) from exc
+    return _validated(data, str(path))
+
+
+def profile_from_toml(text: str, where: str = "입력한 내용") -> CityProfile:
+    """Parse and validate a profile given as TOML text (the admin page's editor); ConfigError if wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"기관 프로필의 TOML 문법이 틀렸습니다 ({where}): {exc}", "따옴표·대괄호·등호가 맞는지 확인하세요."
+        ) from exc
+    return _validated(data, where)
+
+
+def _validated(data: dict, where: str) -> CityProfile:
     try:
         return CityProfile.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise ConfigError(
-            f"기관 프로필 값이 올바르지 않습니다 ({path}): {problems}",
+            f"기관 프로필 값이 올바르지 않습니다 ({where}): {problems}",
             "번들 프로필 data/profiles/dangjin.toml을 본보기로 고치세요.",
         ) from exc

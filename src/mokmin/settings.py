@@ -77,6 +77,39 @@ class AuditSettings(BaseModel):
     fsync: bool = Field(default=True, description="Flush every record to disk before returning.")
 
 
+class WebSettings(BaseModel):
+    """The web server (``mokmin serve``): address, sessions, the model queue and citizen limits."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = Field(default="127.0.0.1", description="Address to listen on (0.0.0.0 = every interface).")
+    port: int = Field(default=8080, ge=1, le=65535)
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30, description="Staff sign-in lifetime.")
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        default="auto", description="Secure cookies: auto = when the request came over HTTPS."
+    )
+    queue_size: int = Field(default=32, ge=1, le=10_000, description="Model requests waiting at most.")
+    queue_per_client: int = Field(default=2, ge=1, le=100, description="Waiting requests per client.")
+    citizen_per_minute: int = Field(default=10, ge=1, le=10_000, description="Citizen questions per minute.")
+    max_upload_mb: int = Field(default=50, ge=1, le=2048)
+    trust_proxy: bool = Field(
+        default=False, description="Take the client address from X-Forwarded-For (only behind your own proxy)."
+    )
+
+
+class MinwonSettings(BaseModel):
+    """The 민원 desk (see mokmin.minwon): what it keeps and what it accepts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    keep_original: bool = Field(
+        default=False,
+        description="Also keep the unmasked complaint text (shown only to staff with the right role); "
+        "default: complaints are stored with personal data masked.",
+    )
+    max_chars: int = Field(default=20_000, ge=200, le=1_000_000, description="Longest complaint accepted.")
+
+
 class Settings(BaseSettings):
     """Mokmin's settings. ``home`` holds the model, databases and indexes."""
 
@@ -97,6 +130,8 @@ class Settings(BaseSettings):
         "and restored in the answer) or allow (sent as is, audited).",
     )
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    minwon: MinwonSettings = Field(default_factory=MinwonSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -19,7 +19,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from mokmin.cli import answer, audit, check, draft, kb, model, pii, proofread, translate
+    from mokmin.cli import answer, audit, check, draft, kb, minwon, model, pii, proofread, translate
 
     app.add_typer(model.app, name="model")
     app.add_typer(draft.app, name="draft")
@@ -27,6 +27,7 @@ def _register() -> None:
     app.add_typer(kb.app, name="kb")
     app.add_typer(pii.app, name="pii")
     app.add_typer(audit.app, name="audit")
+    app.add_typer(minwon.app, name="minwon")
     app.command("ask")(answer.ask)
     app.command("summarize")(answer.summarize)
     app.command("proofread")(proofread.proofread_command)

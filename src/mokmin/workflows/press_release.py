@@ -23,6 +23,7 @@ from mokmin.press.skeleton import build_release, make_lead
 from mokmin.profile import CityProfile
 from mokmin.text.korean import split_sentences
 from mokmin.workflows.prompts import prompt_id, render_messages
+from mokmin.workflows.reviewable import Reviewable
 
 MAX_BODY_SENTENCES = 4
 _QUOTE_MARK = re.compile(r"[\"“”]")
@@ -36,11 +37,10 @@ class RemovedSentence:
     reasons: list[str]
 
 
-HOLD_SOURCES = frozenset({"bias", "discrimination"})
 
 
 @dataclass
-class Draft:
+class Draft(Reviewable):
     """The result of a generating workflow: the text, its findings and how it was made."""
 
     text: str
@@ -52,15 +52,6 @@ class Draft:
     prompt_id: str
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
     timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
-
-    @property
-    def held_for_review(self) -> list[Finding]:
-        """Bias or discrimination findings: the draft waits for an official's explicit review of them."""
-        return [f for f in self.findings if f.source in HOLD_SOURCES]
 
 
 @audited("press_release")
