@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set Mokmin up on a fresh Debian/Ubuntu machine (Python 3.11+, package registries only) and run a job.
 #
+#   bash scripts/bootstrap.sh serve  # set up, then start the web workspace, citizen chat and API (embedded model)
 #   bash scripts/bootstrap.sh demo   # set up, then draft the seed's press release on the embedded model
 #   bash scripts/bootstrap.sh test   # set up, then run the whole test suite
 #   bash scripts/bootstrap.sh setup  # set up only
@@ -10,7 +11,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${MOKMIN_VENV:-$ROOT/.venv}"
-JOB="${1:-demo}"
+JOB="${1:-serve}"
 shift || true
 STAMP="$VENV/.mokmin-installed"
 
@@ -33,6 +34,8 @@ system_packages() {
   # the Korean hunspell dictionary (spelling checker) and the headers the `hunspell` binding builds against
   [ -f /usr/share/hunspell/ko.dic ] || missing+=(hunspell-ko)
   [ -f /usr/include/hunspell/hunspell.h ] || missing+=(libhunspell-dev)
+  # headless Chromium for the browser tests (tests/test_web_browser.py, Playwright with this executable)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     say "시스템 패키지 설치: ${missing[*]}"
     need_root apt-get update -qq
@@ -66,6 +69,9 @@ model
 
 case "$JOB" in
   setup) say "준비 완료. 실행: $VENV/bin/mokmin --help" ;;
+  serve)
+    say "웹 서버를 띄웁니다 (내장 모델, 오프라인). 아래에 나오는 주소를 브라우저로 여세요."
+    exec "$VENV/bin/mokmin" serve --example-documents "$@" ;;
   demo)
     say "시드 브리프로 보도자료 초안을 씁니다 (내장 모델, 오프라인)"
     exec "$VENV/bin/mokmin" draft press-release --example seed "$@" ;;
@@ -74,5 +80,5 @@ case "$JOB" in
     export MOKMIN_TEST_MODEL
     cd "$ROOT"
     exec "$VENV/bin/python" -m pytest "$@" ;;
-  *) say "알 수 없는 작업: $JOB (demo, test, setup 중 하나)"; exit 2 ;;
+  *) say "알 수 없는 작업: $JOB (serve, demo, test, setup 중 하나)"; exit 2 ;;
 esac

@@ -19,7 +19,8 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from mokmin.cli import answer, audit, check, draft, kb, minwon, model, pii, proofread, translate
+    from mokmin.cli import (answer, audit, check, draft, feedback, kb, minwon, model, pii, proofread,
+                            translate, web)
 
     app.add_typer(model.app, name="model")
     app.add_typer(draft.app, name="draft")
@@ -28,11 +29,14 @@ def _register() -> None:
     app.add_typer(pii.app, name="pii")
     app.add_typer(audit.app, name="audit")
     app.add_typer(minwon.app, name="minwon")
+    app.add_typer(feedback.app, name="feedback")
+    app.add_typer(web.app, name="user")
     app.command("ask")(answer.ask)
     app.command("summarize")(answer.summarize)
     app.command("proofread")(proofread.proofread_command)
     app.command("translate")(translate.translate)
     app.command("rewrite")(translate.rewrite)
+    app.command("serve")(web.serve)
 
 
 _register()

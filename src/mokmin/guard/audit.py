@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from mokmin.guard.audit_chain import AuditError, ChainLog, Link, VerifyResult
 from mokmin.guard.audit_events import (
+    AccessEvent,
     AuditEvent,
     AuditPolicy,
     EgressEvent,
@@ -36,14 +37,15 @@ from mokmin.guard.audit_events import (
 from mokmin.settings import Settings, load_settings
 
 __all__ = [
-    "AuditError", "AuditEvent", "EgressEvent", "ExportEvent", "GenerationEvent", "Link", "SearchEvent",
-    "VerifyResult", "acting_as", "audit_dir", "audited", "current_workflow", "open_log", "record",
+    "AccessEvent", "AuditError", "AuditEvent", "EgressEvent", "ExportEvent", "GenerationEvent", "Link", "SearchEvent",
+    "VerifyResult", "acting_as", "audit_dir", "audited", "capture_records", "current_workflow", "open_log", "record",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("mokmin_audit_actor", default=None)
 _workflow: contextvars.ContextVar[str | None] = contextvars.ContextVar("mokmin_audit_workflow", default=None)
+_captured: contextvars.ContextVar[list | None] = contextvars.ContextVar("mokmin_audit_captured", default=None)
 _logs: dict[tuple[Path, bool], ChainLog] = {}
 _logs_lock = threading.Lock()
 
@@ -63,6 +65,17 @@ def acting_as(actor: str) -> Iterator[None]:
         yield
     finally:
         _actor.reset(token)
+
+
+@contextlib.contextmanager
+def capture_records() -> Iterator[list[dict[str, Any]]]:
+    """Collect the records written in this block (the web keeps their seq/hash as the audit reference)."""
+    captured: list[dict[str, Any]] = []
+    token = _captured.set(captured)
+    try:
+        yield captured
+    finally:
+        _captured.reset(token)
 
 
 def current_workflow() -> str | None:
@@ -89,7 +102,11 @@ def record(event: AuditEvent, settings: Settings | None = None) -> dict[str, Any
     settings = settings or load_settings()
     cfg = settings.audit
     policy = AuditPolicy(store_input=cfg.store_input, store_output=cfg.store_output, input_chars=cfg.input_chars)
-    return open_log(settings).append(to_payload(event, policy, _actor.get() or os_user()))
+    written = open_log(settings).append(to_payload(event, policy, _actor.get() or os_user()))
+    captured = _captured.get()
+    if captured is not None:
+        captured.append(written)
+    return written
 
 
 def audited(workflow: str, *, input_arg: str | None = None) -> Callable[[F], F]:

@@ -186,6 +186,20 @@ class EgressEvent(AuditEvent):
         return info
 
 
+@dataclass(kw_only=True)
+class AccessEvent(AuditEvent):
+    """A sign-in, sign-out or administrative change (users, roles, the city profile, documents)."""
+
+    kind: ClassVar[str] = "access"
+    workflow: str = "web.access"
+    action: str  # login | logout | user.create | user.update | profile.update | kb.add | …
+    target: str = ""
+    ok: bool = True
+
+    def details(self):
+        return {"action": self.action, "target": self.target, "ok": self.ok}
+
+
 def summarize_findings(findings: Iterable[Finding]) -> dict[str, int]:
     """Rule id → count (the record keeps no finding text: it may quote personal data)."""
     return dict(sorted(Counter(f.rule_id for f in findings).items()))

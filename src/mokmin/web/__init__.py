@@ -1,0 +1,1 @@
+"""Mokmin on the web: the staff workspace, the citizen chat and the API (``mokmin serve``)."""

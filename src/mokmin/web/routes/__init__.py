@@ -1,0 +1,1 @@
+"""Route modules of the web app; each exposes ``routers`` (see mokmin.web.app.ROUTE_MODULES)."""
