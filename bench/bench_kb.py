@@ -312,8 +312,10 @@ def bench_ask(args, kb, paths_to_pid, sample):
         contains += any(a in text for a in answers)
         refused += ans.refused
         cited = [ans.passages[n - 1] for n in ans.cited()]
-        if cited and all(paths_to_pid[p.source_path] == gold_pid for p in cited):
-            cite_gold += 1
+        gold_cited = bool(cited) and all(paths_to_pid[p.source_path] == gold_pid for p in cited)
+        cite_gold += gold_cited
+        print(f"[ask {len(secs)}/{len(qs)}] {secs[-1]:.1f}s f1={f1s[-1]:.2f} refused={ans.refused} "
+              f"gold_cited={gold_cited} q={q[:40]!r} a={text[:60]!r}", file=sys.stderr, flush=True)
     n = len(qs)
     answered = n - refused
     extra = []

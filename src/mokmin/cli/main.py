@@ -19,7 +19,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from mokmin.cli import (answer, audit, check, draft, feedback, kb, minwon, model, pii, proofread,
+    from mokmin.cli import (answer, audit, check, code, draft, feedback, kb, minwon, model, pii, proofread,
                             translate, web)
 
     app.add_typer(model.app, name="model")
@@ -36,6 +36,7 @@ def _register() -> None:
     app.command("proofread")(proofread.proofread_command)
     app.command("translate")(translate.translate)
     app.command("rewrite")(translate.rewrite)
+    app.command("code")(code.code)
     app.command("serve")(web.serve)
 
 
