@@ -306,10 +306,16 @@ def _free_port() -> int:
 
 
 def drive(args) -> int:
+    model_env = {}
+    if not args.fake_model:  # the installed embedded model, found before the server gets a fresh data folder
+        from mokmin.model.install import resolve_model_path
+        from mokmin.settings import load_settings
+
+        model_env = {"MOKMIN_LLAMACPP__MODEL_PATH": str(resolve_model_path(load_settings()))}
     home = Path(tempfile.mkdtemp(prefix="mokmin-bench-web-"))
     port = args.port or _free_port()
-    env = os.environ | {"MOKMIN_HOME": str(home), "MOKMIN_WEB__CITIZEN_PER_MINUTE": "10000",
-                        "MOKMIN_WEB__QUEUE_SIZE": str(max(32, args.sessions // 4))}
+    env = os.environ | model_env | {"MOKMIN_HOME": str(home), "MOKMIN_WEB__CITIZEN_PER_MINUTE": "10000",
+                                    "MOKMIN_WEB__QUEUE_SIZE": str(max(32, args.sessions // 4))}
     cmd = [sys.executable, __file__, "--serve", "--home", str(home), "--port", str(port),
            "--sessions", str(args.sessions), "--token-delay", str(args.token_delay)]
     cmd += ["--fake-model"] if args.fake_model else []
