@@ -45,6 +45,9 @@ ROUTE_MODULES = (
     "mokmin.web.routes.staff_translate",
     "mokmin.web.routes.staff_summarize",
     "mokmin.web.routes.staff_kb",
+    "mokmin.web.routes.minwon",
+    "mokmin.web.routes.staff_drafts",
+    "mokmin.web.routes.staff_code",
 )
 
 

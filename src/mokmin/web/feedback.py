@@ -37,6 +37,11 @@ KINDS_KO = {
     "translate": "번역",
     "summarize": "요약",
     "minwon": "민원 답변",
+    "minwon_reply": "민원 답변 초안",
+    "rewrite": "쉬운 말",
+    "plan": "사업 기획안",
+    "speech": "인사말·축사",
+    "code": "코드 도우미",
 }
 
 SCHEMA = """

@@ -15,7 +15,10 @@ STAFF_MENU = (
     ("/staff/proofread", "교정", "staff"),
     ("/staff/translate", "번역", "staff"),
     ("/staff/summarize", "요약", "staff"),
+    ("/staff/plan", "기획안", "staff"),
+    ("/staff/code", "코드 도우미", "staff"),
     ("/staff/kb", "지식베이스", "staff"),
+    ("/staff/minwon", "민원", "staff"),
     ("/staff/dashboard", "피드백", "staff"),
     ("/admin/users", "관리", "admin"),
 )
