@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +22,7 @@ import numpy as np
 
 from mokmin.errors import ConfigError
 from mokmin.knowledge.schema import migrate
+from mokmin.sqlite_tx import reading, write_transaction
 
 
 VECTOR_DTYPE = np.float16  # 768 bytes a 384-dim vector; cosine ranks are unchanged at this precision
@@ -103,29 +104,12 @@ class Store:
         db.row_factory = sqlite3.Row
         return db
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``); bumps the generation before committing."""
-        db = self.connect()
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        finally:
-            db.close()
+        return write_transaction(self.connect, _bump_generation)
 
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        db = self.connect()
-        try:
-            yield db
-        finally:
-            db.close()
+    def read(self) -> AbstractContextManager[sqlite3.Connection]:
+        return reading(self.connect)
 
     # --- reading -------------------------------------------------------------------------------------
 
@@ -273,3 +257,7 @@ class Store:
     def delete(self, doc_ids: Sequence[int]) -> None:
         with self.write() as db:
             db.executemany("DELETE FROM documents WHERE id = ?", [(i,) for i in doc_ids])
+
+
+def _bump_generation(db: sqlite3.Connection) -> None:
+    db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from mokmin.errors import ConfigError, InputError
+from mokmin.sqlite_tx import reading, write_transaction
 
 STATUSES = ("received", "drafted", "approved", "sent")
 STATUS_KO = {"received": "접수", "drafted": "초안 작성", "approved": "승인", "sent": "발송"}
@@ -177,27 +178,11 @@ class MinwonStore:
         db.row_factory = sqlite3.Row
         return db
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        finally:
-            db.close()
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._connect)
 
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
-        try:
-            yield db
-        finally:
-            db.close()
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
+        return reading(self._connect)
 
     # --- complaints ------------------------------------------------------------------------------------
 
