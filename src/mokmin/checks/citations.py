@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mokmin.checks.anchoring import QuestionAnchor
 from mokmin.checks.finding import Finding, Severity
 from mokmin.checks.support import NUMBER_RE, Support, canonical_number, generic_nouns
 from mokmin.knowledge.types import Passage
@@ -20,10 +21,15 @@ def cited_numbers(sentence: str) -> list[int]:
     return [int(m.group(1)) for m in CITATION_RE.finditer(sentence)]
 
 
-def check_answer(answer: str, passages: Sequence[Passage]) -> list[Finding]:
-    """Findings for citations that point nowhere, sentences without one, and unsupported sentences."""
+def check_answer(answer: str, passages: Sequence[Passage], question: str = "") -> list[Finding]:
+    """Findings for citations that point nowhere, sentences without one, and unsupported sentences.
+
+    With the ``question``, a supported sentence must also be anchored: its new facts must come from the part
+    of a cited passage that speaks of the question (:mod:`mokmin.checks.anchoring`).
+    """
     findings: list[Finding] = []
     supports = [Support.build(p.title + "\n" + p.heading + "\n" + p.text) for p in passages]
+    anchor = QuestionAnchor.build(question, passages) if question else None
     generic = generic_nouns()
     for s, e in split_sentences(answer):
         sentence = answer[s:e]
@@ -57,6 +63,10 @@ def check_answer(answer: str, passages: Sequence[Passage]) -> list[Finding]:
                                     s, e, sentence,
                                     f"인용한 자료 {', '.join(f'[{n}]' for n in good)}에서 확인되지 않는 내용: "
                                     f"{', '.join(missing)}.", "원문 자료를 열어 확인하세요.", SOURCE))
+        elif anchor is not None and not anchor.anchored(body, good):
+            findings.append(Finding("answer.off-question", Severity.ERROR, s, e, sentence,
+                                    f"인용한 자료 {', '.join(f'[{n}]' for n in good)}에 이 내용이 있지만, 질문과 관련된 "
+                                    "부분이 아닙니다.", "원문 자료를 열어 확인하세요.", SOURCE))
     return findings
 
 
@@ -81,16 +91,19 @@ def unsupported_terms(body: str, support: Support, generic: frozenset[str]) -> l
     return missing
 
 
-def attribute_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, int]:
+def attribute_citations(answer: str, passages: Sequence[Passage], question: str = "") -> tuple[str, int]:
     """Add [n] to sentences the model left uncited, when exactly that passage supports them.
 
     The mapping is computed deterministically from the passages, never taken on trust; sentences
-    no passage supports stay uncited (and :func:`check_answer` flags them). Returns the new text
-    and how many citations were added.
+    no passage supports stay uncited (and :func:`check_answer` flags them). With the ``question``, the
+    passage that anchors the sentence best is chosen, and a short answer ("한성조약") is attributed when a
+    passage anchors it; without, a sentence needs two shared content words or a number. Returns the new
+    text and how many citations were added.
     """
     if not passages:
         return answer, 0
     supports = [Support.build(p.title + "\n" + p.heading + "\n" + p.text) for p in passages]
+    anchor = QuestionAnchor.build(question, passages) if question else None
     generic = generic_nouns()
     out, last, added = [], 0, 0
     for s, e in split_sentences(answer):
@@ -101,33 +114,50 @@ def attribute_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, 
         if cited_numbers(sentence) or len(body) < 2:
             out.append(sentence)
             continue
-        best = None
-        for n, sup in enumerate(supports, 1):
-            if not unsupported_terms(body, sup, generic):
-                overlap = sum(1 for t in tokenize(body) if t.tag in CONTENT_TAGS and sup.has_word(t.form))
-                if best is None or overlap > best[1]:
-                    best = (n, overlap)
-        if best is None or (best[1] < 2 and not NUMBER_RE.search(body)):
+        fits = [n for n, sup in enumerate(supports, 1) if not unsupported_terms(body, sup, generic)]
+        best = _attribution(body, fits, supports, anchor)
+        if best is None:
             out.append(sentence)
             continue
         stripped = sentence.rstrip()
         tail = stripped[-1] if stripped[-1:] in ".?!" else ""
         core = stripped[:-1] if tail else stripped
-        out.append(f"{core} [{best[0]}]{tail}")
+        out.append(f"{core} [{best}]{tail}")
         added += 1
     out.append(answer[last:])
     return "".join(out), added
 
 
-def repair_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, list[Finding]]:
+def _attribution(body: str, fits: list[int], supports: list[Support], anchor: QuestionAnchor | None) -> int | None:
+    """The passage to cite for an uncited sentence that the passages ``fits`` support, or None."""
+    if anchor is not None:
+        ranked = anchor.ranked(body, fits)
+        if ranked:
+            return ranked[0]
+        if any(anchor.score(body, n) is not None for n in fits):
+            return None  # its facts are in a passage, but not where the question is talked about
+    best = None
+    for n in fits:
+        overlap = sum(1 for t in tokenize(body) if t.tag in CONTENT_TAGS and supports[n - 1].has_word(t.form))
+        if best is None or overlap > best[1]:
+            best = (n, overlap)
+    if best is None or (best[1] < 2 and not NUMBER_RE.search(body)):
+        return None
+    return best[0]
+
+
+def repair_citations(answer: str, passages: Sequence[Passage], question: str = "") -> tuple[str, list[Finding]]:
     """Re-point a citation whose passage does not support its sentence to the one passage that does.
 
     Small models often cite the wrong number. When exactly the cited passages fail and another
-    passage supports the whole sentence, the number is corrected and an info finding says so.
+    passage supports the whole sentence, the number is corrected and an info finding says so. With the
+    ``question``, a cited passage that holds the facts away from what the question asks about also counts as
+    failing, and the passage that anchors the sentence best is preferred.
     """
     if len(passages) < 2:
         return answer, []
     supports = [Support.build(p.title + "\n" + p.heading + "\n" + p.text) for p in passages]
+    anchor = QuestionAnchor.build(question, passages) if question else None
     generic = generic_nouns()
     out, notes, last = [], [], 0
     for s, e in split_sentences(answer):
@@ -136,19 +166,23 @@ def repair_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, lis
         last = e
         numbers = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
         body = CITATION_RE.sub("", sentence).strip()
-        if not numbers or not unsupported_terms(body, _merge(supports[n - 1] for n in numbers), generic):
+        supported = bool(numbers) and not unsupported_terms(body, _merge(supports[n - 1] for n in numbers), generic)
+        if not numbers or (supported and (anchor is None or anchor.anchored(body, numbers))):
             out.append(sentence)
             continue
         fits = [n for n, sup in enumerate(supports, 1) if not unsupported_terms(body, sup, generic)]
-        if not fits:
+        if anchor is not None:
+            fits = anchor.ranked(body, fits)
+        if not fits or set(fits[:1]) <= set(numbers):
             out.append(sentence)
             continue
         fixed = CITATION_RE.sub(lambda m: f"[{fits[0]}]" if int(m.group(1)) in numbers else m.group(0), sentence)
         fixed = re.sub(r"(\[\d+\])(\s*\1)+", r"\1", fixed)
         out.append(fixed)
         start = sum(len(x) for x in out) - len(fixed)
+        why = "질문과 관련된 부분이 아닌 곳에만 있는 내용이라" if supported else "그 자료에는 없는 내용이라"
         notes.append(Finding("answer.citation-corrected", Severity.INFO, start, start + len(fixed), fixed,
-                             f"모델이 {', '.join(f'[{n}]' for n in numbers)}을(를) 인용했지만 그 자료에는 없는 내용이라 "
+                             f"모델이 {', '.join(f'[{n}]' for n in numbers)}을(를) 인용했지만 {why} "
                              f"내용이 있는 [{fits[0]}]로 고쳤습니다.", None, SOURCE))
     out.append(answer[last:])
     return "".join(out), notes

@@ -151,7 +151,8 @@ def screen_answer(text: str, findings: list[Finding], shown: Sequence[Passage], 
     if breaches:
         return Screened(text, findings, withheld=True, breaches=breaches)
     bad = [(f.start, f.end) for f in findings
-           if f.severity is Severity.ERROR and f.rule_id in ("answer.unsupported", "answer.bad-citation")]
+           if f.severity is Severity.ERROR and f.rule_id in ("answer.unsupported", "answer.bad-citation",
+                                                               "answer.off-question")]
     if not bad:
         return Screened(text, findings)
     kept, dropped = [], 0
@@ -168,4 +169,4 @@ def screen_answer(text: str, findings: list[Finding], shown: Sequence[Passage], 
             carried.append(Finding(f.rule_id, f.severity, at, at + len(f.text), f.text, f.message, f.suggestion, f.source))
     note = Finding("answer.sentence-withheld", Severity.INFO, 0, 0, "",
                    f"자료로 확인되지 않는 문장 {dropped}개를 답에서 뺐습니다.", "원문 자료를 확인하세요.", "citations")
-    return Screened(new_text, check_answer(new_text, shown) + carried + [note])
+    return Screened(new_text, check_answer(new_text, shown, question) + carried + [note])
