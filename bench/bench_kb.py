@@ -278,6 +278,45 @@ def bench_calibrate(args, kb, paths_to_pid, sample):
     table(f"Gate before the model: term coverage of the top-3 passages ({len(answerable)} answerable, "
           f"{n_una} with the own paragraph removed, {len(OFF_TOPIC)} off-topic city questions)",
           ("coverage", "threshold", "answerable refused", "own-paragraph-removed passed", "off-topic passed"), rows)
+    bench_anchoring(kb, paths_to_pid, answerable)
+
+
+def bench_anchoring(kb, paths_to_pid, answerable):
+    """How the anchoring check separates the gold answer from names and numbers elsewhere in the passages shown.
+
+    Right: each gold answer as a bare reply, cited to its own paragraph. Wrong: up to three names or numbers
+    (kiwi NNP/SN) drawn from each other shown passage that does not hold the answer, cited to that passage.
+    """
+    from mokmin.checks.anchoring import ANCHOR_GAP, MIN_ANCHOR, QuestionAnchor
+    from mokmin.text.korean import tokenize
+    from mokmin.workflows.answer import PASSAGES_IN_PROMPT, focus, question_terms, without_distractors
+
+    rng = random.Random(7)
+    right, wrong = [], []  # (score, best window)
+    for q, pid, answers in answerable:
+        terms = question_terms(q)
+        shown = [p for p in without_distractors(terms, kb.search(q, k=8, audience="public")[:PASSAGES_IN_PROMPT])]
+        shown = [type(p)(**{**p.__dict__, "text": focus(p, terms)}) for p in shown]
+        anchor = QuestionAnchor.build(q, shown)
+        for n, p in enumerate(shown, 1):
+            if paths_to_pid[p.source_path] == pid and any(a in p.text for a in answers):
+                a = next(a for a in answers if a in p.text)
+                right.append((anchor.score(a, n), anchor.best(a)))
+            elif not any(a in p.text for a in answers):
+                forms = [t.form for t in tokenize(p.text) if t.tag in ("NNP", "SN") and len(t.form) > 1]
+                for f in rng.sample(forms, min(3, len(forms))):
+                    wrong.append((anchor.score(f, n), anchor.best(f)))
+    rows = []
+    for floor in (0.4, MIN_ANCHOR, 0.6):
+        for gap in (0.1, ANCHOR_GAP, 0.3, 1.0):
+            def passes(score, best):
+                return score is None or score >= max(floor, best - gap) - 1e-9
+            mark = " (shipped)" if (floor, gap) == (MIN_ANCHOR, ANCHOR_GAP) else ""
+            rows.append((f"{floor}{mark}", gap, f"{sum(passes(*x) for x in right) / len(right):.3f}",
+                         f"{sum(passes(*x) for x in wrong) / len(wrong):.3f}"))
+    table(f"Anchoring: a reply cited to a shown passage ({len(right)} gold answers, {len(wrong)} names/numbers "
+          "from other shown passages)", ("min window coverage", "gap to best window", "gold answer passes",
+                                         "other name/number passes"), rows)
 
 
 def f1(prediction: str, gold: str) -> float:
