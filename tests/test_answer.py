@@ -107,6 +107,16 @@ def test_a_wrong_citation_number_is_corrected_when_another_passage_supports_the_
     assert none == [] and untouched.endswith("[1].")
 
 
+def test_a_citation_number_that_does_not_exist_is_corrected_even_with_one_passage():
+    from mokmin.checks.citations import repair_citations
+
+    text, notes = repair_citations("지원 금액은 월 최대 20만 원입니다 [2].", [RENT])
+    assert text == "지원 금액은 월 최대 20만 원입니다 [1]." and "없는 자료 번호" in notes[0].message
+    assert check_answer(text, [RENT]) == []
+    kept, none = repair_citations("지원 금액은 월 최대 50만 원입니다 [2].", [RENT])  # nothing supports it
+    assert none == [] and kept.endswith("[2].")
+
+
 def test_an_invented_uncited_answer_is_an_error_and_is_withheld():
     from fakes import ScriptedServer, sse
 

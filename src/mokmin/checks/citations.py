@@ -149,12 +149,13 @@ def _attribution(body: str, fits: list[int], supports: list[Support], anchor: Qu
 def repair_citations(answer: str, passages: Sequence[Passage], question: str = "") -> tuple[str, list[Finding]]:
     """Re-point a citation whose passage does not support its sentence to the one passage that does.
 
-    Small models often cite the wrong number. When exactly the cited passages fail and another
-    passage supports the whole sentence, the number is corrected and an info finding says so. With the
+    Small models often cite the wrong number, or one that does not exist (the prompt's example says [2] when
+    only [1] was shown). When the cited passages fail and another passage supports the whole sentence, the
+    number is corrected and an info finding says so. With the
     ``question``, a cited passage that holds the facts away from what the question asks about also counts as
     failing, and the passage that anchors the sentence best is preferred.
     """
-    if len(passages) < 2:
+    if not passages:
         return answer, []
     supports = [Support.build(p.title + "\n" + p.heading + "\n" + p.text) for p in passages]
     anchor = QuestionAnchor.build(question, passages) if question else None
@@ -164,23 +165,30 @@ def repair_citations(answer: str, passages: Sequence[Passage], question: str = "
         sentence = answer[s:e]
         out.append(answer[last:s])
         last = e
-        numbers = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
+        numbers = cited_numbers(sentence)
+        valid = [n for n in numbers if 1 <= n <= len(passages)]
         body = CITATION_RE.sub("", sentence).strip()
-        supported = bool(numbers) and not unsupported_terms(body, _merge(supports[n - 1] for n in numbers), generic)
-        if not numbers or (supported and (anchor is None or anchor.anchored(body, numbers))):
+        supported = len(valid) == len(numbers) and bool(valid) and not unsupported_terms(
+            body, _merge(supports[n - 1] for n in valid), generic)
+        if not numbers or (supported and (anchor is None or anchor.anchored(body, valid))):
             out.append(sentence)
             continue
         fits = [n for n, sup in enumerate(supports, 1) if not unsupported_terms(body, sup, generic)]
         if anchor is not None:
             fits = anchor.ranked(body, fits)
-        if not fits or set(fits[:1]) <= set(numbers):
+        if not fits or (len(valid) == len(numbers) and set(fits[:1]) <= set(numbers)):
             out.append(sentence)
             continue
         fixed = CITATION_RE.sub(lambda m: f"[{fits[0]}]" if int(m.group(1)) in numbers else m.group(0), sentence)
         fixed = re.sub(r"(\[\d+\])(\s*\1)+", r"\1", fixed)
         out.append(fixed)
         start = sum(len(x) for x in out) - len(fixed)
-        why = "질문과 관련된 부분이 아닌 곳에만 있는 내용이라" if supported else "그 자료에는 없는 내용이라"
+        if len(valid) < len(numbers):
+            why = "없는 자료 번호라"
+        elif supported:
+            why = "질문과 관련된 부분이 아닌 곳에만 있는 내용이라"
+        else:
+            why = "그 자료에는 없는 내용이라"
         notes.append(Finding("answer.citation-corrected", Severity.INFO, start, start + len(fixed), fixed,
                              f"모델이 {', '.join(f'[{n}]' for n in numbers)}을(를) 인용했지만 {why} "
                              f"내용이 있는 [{fits[0]}]로 고쳤습니다.", None, SOURCE))
