@@ -26,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 
@@ -295,8 +296,8 @@ def bench_anchoring(kb, paths_to_pid, answerable):
     right, wrong = [], []  # (score, best window)
     for q, pid, answers in answerable:
         terms = question_terms(q)
-        shown = [p for p in without_distractors(terms, kb.search(q, k=8, audience="public")[:PASSAGES_IN_PROMPT])]
-        shown = [type(p)(**{**p.__dict__, "text": focus(p, terms)}) for p in shown]
+        top = without_distractors(terms, kb.search(q, k=8, audience="public")[:PASSAGES_IN_PROMPT])
+        shown = [replace(p, text=focus(p, terms)) for p in top]
         anchor = QuestionAnchor.build(q, shown)
         for n, p in enumerate(shown, 1):
             if paths_to_pid[p.source_path] == pid and any(a in p.text for a in answers):

@@ -9,6 +9,7 @@ are written by :mod:`mokmin.workflows.plan_docx`, which records them in the audi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
@@ -170,24 +171,26 @@ def speech_yaml(f: SpeechFields) -> str:
     })
 
 
+def _brief_of(req: PlanRequest | SpeechRequest, parse: Callable[..., Any], form_yaml: Callable[[], str],
+              empty_hint: str):
+    """Parse the free text, or the form's fields written as the CLI's YAML brief."""
+    if req.mode == "free":
+        if not req.free_text.strip():
+            raise InputError("브리프가 비어 있습니다.", empty_hint)
+        return parse(req.free_text, origin="자유 입력")
+    return parse(form_yaml(), path=Path("brief.yaml"), origin=FORM_ORIGIN)
+
+
 def plan_brief_of(req: PlanRequest):
     from mokmin.workflows.plan_brief import parse_plan_brief
 
-    if req.mode == "free":
-        if not req.free_text.strip():
-            raise InputError("브리프가 비어 있습니다.", "사업명·목적·추진 내용 등을 적어 주세요.")
-        return parse_plan_brief(req.free_text, origin="자유 입력")
-    return parse_plan_brief(plan_yaml(req.fields), path=Path("brief.yaml"), origin=FORM_ORIGIN)
+    return _brief_of(req, parse_plan_brief, lambda: plan_yaml(req.fields), "사업명·목적·추진 내용 등을 적어 주세요.")
 
 
 def speech_brief_of(req: SpeechRequest):
     from mokmin.workflows.speech import parse_speech_brief
 
-    if req.mode == "free":
-        if not req.free_text.strip():
-            raise InputError("브리프가 비어 있습니다.", "예: 행사명: 제20회 시민의 날 기념식")
-        return parse_speech_brief(req.free_text, origin="자유 입력")
-    return parse_speech_brief(speech_yaml(req.fields), path=Path("brief.yaml"), origin=FORM_ORIGIN)
+    return _brief_of(req, parse_speech_brief, lambda: speech_yaml(req.fields), "예: 행사명: 제20회 시민의 날 기념식")
 
 
 # ---- jobs ----------------------------------------------------------------------------------------------------
